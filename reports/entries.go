@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/ftpconform/ftpconform/harness"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// decodeEntry finds the last report entry called name and decodes its value into v. Values
+// read back from JSON carry AsJSON; values made in this process carry the raw value.
+func decodeEntry(entries types.ReportEntries, name string, v any) bool {
+	for _, e := range slices.Backward(entries) {
+		if e.Name != name {
+			continue
+		}
+		raw := []byte(e.Value.AsJSON)
+		if len(raw) == 0 {
+			var err error
+			if raw, err = json.Marshal(e.GetRawValue()); err != nil {
+				return false
+			}
+		}
+		return json.Unmarshal(raw, v) == nil
+	}
+	return false
+}
+
+// FindingsOf returns the findings the harness attached to a spec.
+func FindingsOf(spec types.SpecReport) []harness.Finding {
+	var f []harness.Finding
+	decodeEntry(spec.ReportEntries, harness.EntryFindings, &f)
+	return f
+}
+
+// TranscriptOf returns the transcript the harness attached to a spec.
+func TranscriptOf(spec types.SpecReport) harness.Transcript {
+	var t harness.Transcript
+	decodeEntry(spec.ReportEntries, harness.EntryTranscript, &t)
+	return t
+}
+
+// RepliesOf returns the reply codes the target gave, step by step.
+func RepliesOf(spec types.SpecReport) []harness.Step {
+	var s []harness.Step
+	decodeEntry(spec.ReportEntries, harness.EntryReplies, &s)
+	return s
+}
+
+// SpecOf returns what the scenario declared about itself. A spec that never ran has no
+// entries, so the declaration is first rebuilt from its labels and its text, then completed
+// by harness.EntrySpec where the scenario attached it.
+func SpecOf(spec types.SpecReport) harness.Spec {
+	s := specFromLabels(spec.Labels())
+	s.Title = spec.LeafNodeText
+	var entry harness.Spec
+	if decodeEntry(spec.ReportEntries, harness.EntrySpec, &entry) && entry.ID != "" {
+		return entry
+	}
+	return s
+}
+
+// Label keys written by harness.Scenario.
+const (
+	labelID      = "id"
+	labelCommand = "cmd"
+	labelCode    = "code"
+	labelRFC     = "rfc" // the document alone: "rfc:959"
+	labelLevel   = "level"
+	labelFeature = "feature"
+	labelCond    = "cond"
+	labelWrites  = "writes"
+	labelSerial  = "Serial" // added by ginkgo itself to Serial specs
+)
+
+// LabelValues returns the values of the key:value labels with the given key.
+func LabelValues(labels []string, key string) []string {
+	var out []string
+	for _, l := range labels {
+		if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == key {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
+}
+
+// LabelValue returns the first value of a key:value label, or "".
+func LabelValue(labels []string, key string) string {
+	if v := LabelValues(labels, key); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// specFromLabels rebuilds the parts of a harness.Spec that harness.Scenario writes as labels.
+// A section label is "rfc959:4.1.3" (document and section) or "deflate:3.4" (a draft).
+func specFromLabels(labels []string) harness.Spec {
+	var s harness.Spec
+	for _, l := range labels {
+		k, v, ok := strings.Cut(l, ":")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok {
+			switch l {
+			case labelWrites:
+				s.Writes = true
+			case labelSerial:
+				s.Serial = true
+			}
+			continue
+		}
+		switch k {
+		case labelID:
+			s.ID = v
+		case labelCommand:
+			s.Commands = append(s.Commands, v)
+		case labelCode:
+			var code int
+			if err := json.Unmarshal([]byte(v), &code); err == nil {
+				s.Codes = append(s.Codes, code)
+			}
+		case labelLevel:
+			s.Level = harness.Level(v)
+		case labelFeature:
+			s.Feature = v
+		case labelCond:
+			s.Condition = harness.ConditionName(v)
+		case labelRFC:
+		default:
+			section := strings.TrimPrefix(k, "rfc") + ":" + v
+			if s.Section == "" {
+				s.Section = section
+			} else {
+				s.Also = append(s.Also, section)
+			}
+		}
+	}
+	return s
+}
