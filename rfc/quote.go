@@ -64,18 +64,26 @@ func nearest(text, quote string) string {
 	found := strings.Join(words[:lo], " ")
 	at := strings.Index(text, found) + len(found)
 	return fmt.Sprintf("the section has %q and then %q where the quote has %q",
-		clip(found, 60, true), clip(text[at:], 60, false), clip(quote[len(found):], 60, false))
+		clip(found, 60, true), clip(strings.TrimSpace(text[at:]), 60, false), clip(strings.TrimSpace(quote[len(found):]), 60, false))
 }
 
-// clip shortens s to about n bytes, keeping its end when tail is set.
+// clip shortens s to about n bytes at a word boundary, keeping its end when tail is set.
 func clip(s string, n int, tail bool) string {
 	if len(s) <= n {
 		return s
 	}
 	if tail {
-		return "…" + strings.ToValidUTF8(s[len(s)-n:], "")
+		cut := len(s) - n
+		if i := strings.IndexByte(s[cut:], ' '); i >= 0 {
+			cut += i + 1
+		}
+		return "…" + strings.ToValidUTF8(s[cut:], "")
 	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
+	cut := n
+	if i := strings.LastIndexByte(s[:n], ' '); i > 0 {
+		cut = i
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
 }
 
 // normalize makes the comparison form of a text: white space runs become one space, and a line

@@ -171,7 +171,7 @@ var table = sync.OnceValue(func() replyTable {
 func parseTable(text string) (replyTable, error) {
 	var t replyTable
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	want := "Command\trfc\tsection\tpreliminary\tcompletion\tintermediate\terrors"
+	want := "command\trfc\tsection\tpreliminary\tcompletion\tintermediate\terrors"
 	if len(lines) == 0 || lines[0] != want {
 		return t, fmt.Errorf("rfc: replies.tsv: header is not %q", want)
 	}
@@ -202,6 +202,10 @@ func parseTable(text string) (replyTable, error) {
 	return t, nil
 }
 
+// codeList splits a column; an empty column is nil.
 func codeList(field string) []string {
+	if strings.TrimSpace(field) == "" {
+		return nil
+	}
 	return strings.Fields(field)
 }

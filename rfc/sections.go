@@ -328,8 +328,8 @@ func capitalise(word string) string {
 	return word[:1] + strings.ToLower(word[1:])
 }
 
-// dedent joins lines into a text without the blank lines around it and without the indentation
-// all its lines share.
+// dedent joins lines into a text without the blank lines around it, without runs of blank lines
+// and without the indentation all its lines share.
 func dedent(ls []line) string {
 	for len(ls) > 0 && ls[0].s == "" {
 		ls = ls[1:]
@@ -348,6 +348,9 @@ func dedent(ls []line) string {
 	}
 	var b strings.Builder
 	for i, l := range ls {
+		if l.s == "" && ls[i-1].s == "" {
+			continue // the texts' runs of blank lines are layout too
+		}
 		if i > 0 {
 			b.WriteByte('\n')
 		}
