@@ -30,16 +30,15 @@ func CheckQuote(doc, id, quote string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("rfc: quote not found in %s: %q", sec, q)
-	for _, other := range parsed()[doc].sections {
-		if other.level == 1 && strings.Contains(other.norm, q) {
-			// Name the deepest section that holds it: the most useful correction.
-			for _, s := range parsed()[doc].sections {
-				if strings.Contains(s.norm, q) && strings.HasPrefix(s.ID+".", other.ID+".") {
-					other = s
-				}
-			}
-			return fmt.Errorf("%s; it occurs in %s", msg, other)
+	// Name the deepest section that holds it: the most useful correction.
+	var elsewhere *Section
+	for i, s := range parsed()[doc].sections {
+		if (elsewhere == nil || s.level > elsewhere.level) && strings.Contains(s.norm, q) {
+			elsewhere = &parsed()[doc].sections[i]
 		}
+	}
+	if elsewhere != nil {
+		return fmt.Errorf("%s; it occurs in %s", msg, elsewhere)
 	}
 	return fmt.Errorf("%s; %s", msg, nearest(sec.norm, q))
 }

@@ -44,6 +44,8 @@ func TestCheckQuoteRejects(t *testing.T) {
 		// A quote from another section names where it is.
 		{"959", "4.1.2", "This command causes the server-DTP to accept the data", "it occurs in RFC 959 §4.1.3 (FTP SERVICE COMMANDS)"},
 		{"959", "5", "Since UNIX has a tree-like directory structure", "it occurs in RFC 959 Appendix II (DIRECTORY COMMANDS)"},
+		{"7151", "A.1", "Overloading the ACCT Command", "it occurs in RFC 7151 Appendix A (Unworkable Alternatives)"},
+		{"7151", "3", "This suggestion may seem plausible at first", "it occurs in RFC 7151 §A.3 (Overloading the USER Command)"},
 		// A paraphrase shows where the text departs from it.
 		{"1123", "4.1.2.11", "However, a server-FTP MAY use any reply code it likes",
 			`the section has "However, a server-FTP MAY use" and then "a different reply code when needed, as long as the general…" where the quote has "any reply code it likes"`},
