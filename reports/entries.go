@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ftpconform/ftpconform/harness"
@@ -49,12 +50,13 @@ func RepliesOf(spec types.SpecReport) []harness.Step {
 	return s
 }
 
-// SpecOf returns what the scenario declared about itself. A spec that never ran has no
-// entries, so the declaration is first rebuilt from its labels and its text, then completed
-// by harness.EntrySpec where the scenario attached it.
+// SpecOf returns what the scenario declared about itself: harness.EntrySpec where the
+// scenario attached it. A spec that never ran has no entries; its declaration is then rebuilt
+// from its labels and its text (harness.Scenario names the It "ID: title"). Labels are sorted,
+// so for a scenario with several sections the rebuilt Section is only the first in order.
 func SpecOf(spec types.SpecReport) harness.Spec {
 	s := specFromLabels(spec.Labels())
-	s.Title = spec.LeafNodeText
+	s.Title = strings.TrimPrefix(spec.LeafNodeText, s.ID+": ")
 	var entry harness.Spec
 	if decodeEntry(spec.ReportEntries, harness.EntrySpec, &entry) && entry.ID != "" {
 		return entry
@@ -72,7 +74,8 @@ const (
 	labelFeature = "feature"
 	labelCond    = "cond"
 	labelWrites  = "writes"
-	labelSerial  = "Serial" // added by ginkgo itself to Serial specs
+	labelSerial  = "serial"
+	labelSlow    = "slow"
 )
 
 // LabelValues returns the values of the key:value labels with the given key.
@@ -102,11 +105,13 @@ func specFromLabels(labels []string) harness.Spec {
 		k, v, ok := strings.Cut(l, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok {
-			switch l {
+			switch strings.ToLower(l) { // ginkgo itself adds "Serial" to Serial specs
 			case labelWrites:
 				s.Writes = true
 			case labelSerial:
 				s.Serial = true
+			case labelSlow:
+				s.Slow = true
 			}
 			continue
 		}
@@ -116,8 +121,7 @@ func specFromLabels(labels []string) harness.Spec {
 		case labelCommand:
 			s.Commands = append(s.Commands, v)
 		case labelCode:
-			var code int
-			if err := json.Unmarshal([]byte(v), &code); err == nil {
+			if code, err := strconv.Atoi(v); err == nil {
 				s.Codes = append(s.Codes, code)
 			}
 		case labelLevel:

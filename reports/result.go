@@ -41,7 +41,8 @@ type Counts struct {
 // Ran is how many scenarios ran to a verdict other than skipped.
 func (c Counts) Ran() int { return c.Passed + c.Failed + c.Warnings }
 
-func (c *Counts) add(v Verdict) {
+// Add counts one verdict.
+func (c *Counts) Add(v Verdict) {
 	c.Total++
 	switch v {
 	case Passed:
@@ -99,7 +100,7 @@ func Analyze(report types.Report) Result {
 			s.Worker = spec.ParallelProcess
 		}
 		r.Scenarios = append(r.Scenarios, s)
-		r.Counts.add(s.Verdict)
+		r.Counts.Add(s.Verdict)
 	}
 	for _, reason := range report.SpecialSuiteFailureReasons {
 		if !slices.Contains(r.Problems, reason) {
@@ -178,7 +179,7 @@ func groupBy(scenarios []Scenario, key func(Scenario) string) []Group {
 			groups = append(groups, Group{Name: k})
 		}
 		groups[i].Scenarios = append(groups[i].Scenarios, s)
-		groups[i].Counts.add(s.Verdict)
+		groups[i].Counts.Add(s.Verdict)
 	}
 	slices.SortFunc(groups, func(a, b Group) int { return cmp.Compare(a.Name, b.Name) })
 	for _, g := range groups {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/ftpconform/ftpconform/harness"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// options are the parsed command line.
+type options struct {
+	settings    harness.Settings
+	reportDir   string // absolute
+	procs       int
+	focus, skip []string
+	labelFilter string
+	list        bool
+	explain     string
+	version     bool
+	verbose     bool
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func newFlagSet(o *options) (*flag.FlagSet, *harness.Flags) {
+	fs := flag.NewFlagSet("ftpconform", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by run, in one line
+	hf := harness.RegisterFlags(fs)
+	fs.StringVar(&o.reportDir, "report-dir", "conformance-report", "directory for junit.xml, report.json and report.html")
+	fs.IntVar(&o.procs, "procs", 4, "number of worker processes running scenarios in parallel")
+	fs.Var((*stringList)(&o.focus), "focus", "run only scenarios whose text matches this regular expression (repeatable)")
+	fs.Var((*stringList)(&o.skip), "skip", "do not run scenarios whose text matches this regular expression (repeatable)")
+	fs.StringVar(&o.labelFilter, "label-filter", "", "run only scenarios whose labels match this ginkgo label filter, e.g. 'cmd: containsAny {RETR, STOR}'")
+	fs.BoolVar(&o.list, "list", false, "list the scenarios (ID, level, title, labels) and exit")
+	fs.StringVar(&o.explain, "explain", "", "print one scenario (`ID`) with its RFC section and requirement, and exit")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.verbose, "v", false, "show the workers' output as they run")
+	return fs, hf
+}
+
+// parseArgs parses and checks the command line. Its errors are one line for a person;
+// flag.ErrHelp means usage was asked for.
+func parseArgs(args []string) (options, error) {
+	var o options
+	fs, hf := newFlagSet(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, fmt.Errorf("%v (see ftpconform --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q; the target is given with --target URL (see ftpconform --help)", fs.Arg(0))
+	}
+	if o.version {
+		return o, nil
+	}
+	s, err := hf.Settings()
+	if err != nil {
+		return o, err
+	}
+	o.settings = s
+	if s.TargetConfig != nil && !s.HasTarget() {
+		return o, errors.New("--target-config describes a target, but no --target is given (the embedded reference server describes itself)")
+	}
+	if o.procs < 1 {
+		return o, fmt.Errorf("--procs %d: must be at least 1", o.procs)
+	}
+	if o.procs > 64 {
+		return o, fmt.Errorf("--procs %d: at most 64", o.procs)
+	}
+	if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+		return o, fmt.Errorf("--label-filter %q: %s", o.labelFilter, oneLine(err.Error()))
+	}
+	for _, re := range o.focus {
+		if _, err := regexp.Compile(re); err != nil {
+			return o, fmt.Errorf("--focus %q: %v", re, err)
+		}
+	}
+	for _, re := range o.skip {
+		if _, err := regexp.Compile(re); err != nil {
+			return o, fmt.Errorf("--skip %q: %v", re, err)
+		}
+	}
+	if strings.TrimSpace(o.reportDir) == "" {
+		return o, errors.New("--report-dir is empty")
+	}
+	if o.reportDir, err = filepath.Abs(o.reportDir); err != nil {
+		return o, fmt.Errorf("--report-dir: %v", err)
+	}
+	o.explain = strings.TrimSpace(o.explain)
+	return o, nil
+}
+
+func usage(w io.Writer) {
+	var o options
+	fs, _ := newFlagSet(&o)
+	fs.SetOutput(w)
+	fmt.Fprint(w, `Usage: ftpconform [flags]
+
+Runs the FTP conformance scenarios against --target (or $`+harness.TargetEnv+`), or against the
+embedded reference server when no target is given, and writes junit.xml, report.json and
+report.html into --report-dir.
+
+Exit status: 0 conformant to the profile, 1 not conformant, 2 usage or configuration error,
+3 target unreachable.
+
+Flags:
+`)
+	fs.PrintDefaults()
+}
+
+// oneLine squeezes ginkgo's multi-line, coloured error messages into one line.
+func oneLine(s string) string {
+	s = regexp.MustCompile(`\x1b\[[0-9;]*m`).ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/reports"
+)
+
+// run is the whole command: it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return exitConformant
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ftpconform: %v\n", err)
+		return exitUsage
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "ftpconform %s\n", suiteVersion())
+		return exitConformant
+	}
+	harness.Current = o.settings
+	if o.list {
+		return list(o, stdout)
+	}
+	if o.explain != "" {
+		return explain(o, stdout, stderr)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return conformance(ctx, o, stdout, stderr)
+}
+
+// conformance is a conformance run: target, plan, workers, reports, verdict.
+func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
+	if err := prepareReportDir(o.reportDir); err != nil {
+		fmt.Fprintf(stderr, "ftpconform: --report-dir %s: %v\n", o.reportDir, err)
+		return exitUsage
+	}
+	s := o.settings
+	info := harness.RunInfo{SchemaVersion: reports.SchemaVersion, SuiteVersion: suiteVersion()}
+	if !s.HasTarget() {
+		srv, err := startEmbeddedServer(o.reportDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpconform: %v\n", err)
+			return exitUnreachable
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Stop(sctx); err != nil {
+				fmt.Fprintf(stderr, "ftpconform: stopping the embedded reference server: %v\n", err)
+			}
+		}()
+		t, err := harness.ParseTarget(srv.Target)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpconform: the embedded reference server gave a bad target: %v\n", err)
+			return exitUnreachable
+		}
+		t.TLS = s.Target.TLS
+		s.Target, s.TargetConfig = t, srv.TargetConfig
+		info.Embedded = true
+	}
+	greeting, err := probe(s.Target, s.ReplyTimeout)
+	if err != nil {
+		fmt.Fprintf(stderr, "ftpconform: %v\n", err)
+		return exitUnreachable
+	}
+	info.Greeting = greeting
+
+	procs := o.procs
+	if s.MaxSessions > 0 {
+		// Each worker holds its own connections: share the cap among them.
+		procs = min(procs, s.MaxSessions)
+		s.MaxSessions = max(1, s.MaxSessions/procs)
+	}
+	info.Settings = s
+	harness.Current = s
+	p := makePlan(o, s, procs)
+	out := &console{w: stdout, verbose: o.verbose}
+	out.header(s, info, p, procs)
+
+	start := time.Now()
+	var outcomes []outcome
+	if p.selected() > 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpconform: cannot find its own binary to start workers: %v\n", err)
+			return exitUsage
+		}
+		pl := &pool{
+			exe: exe, settings: s, dir: o.reportDir, filter: p.filter, focus: p.focus, skip: p.skip,
+			seed: start.UnixNano() % 100000, deadline: start.Add(deadlineFor(p.selected(), procs, s.ReplyTimeout)),
+			verbose: o.verbose, console: out.lines(), progress: out.progress(p.selected()),
+		}
+		outcomes = pl.run(ctx, p.batches, procs)
+	}
+	final := reconcile(p, outcomes)
+	final = reports.AttachRun(final, info)
+	result := reports.Analyze(final)
+	final.SuiteSucceeded = result.Conformant()
+	// AttachRun's node must stay in the report the writers see.
+	written, werr := reports.WriteAll(o.reportDir, final)
+	out.summary(result, p, time.Since(start))
+	if werr != nil {
+		fmt.Fprintf(stderr, "ftpconform: %v\n", werr)
+	}
+	if html := filepath.Join(o.reportDir, reports.HTMLFile); contains(written, html) {
+		fmt.Fprintf(stdout, "Report: %s\n", html)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "ftpconform: interrupted")
+	}
+	if result.Conformant() && werr == nil {
+		return exitConformant
+	}
+	return exitNotConformant
+}
+
+// deadlineFor is runDeadline; tests shorten it.
+var deadlineFor = runDeadline
+
+// runDeadline is a generous bound on the whole run, so that no target and no bug can hang it:
+// every scenario bounds itself (12 replies' time, at least a minute); allow that for every
+// scenario of a worker, plus five minutes.
+func runDeadline(specs, procs int, replyTimeout time.Duration) time.Duration {
+	perSpec := max(12*replyTimeout, time.Minute)
+	perWorker := (specs + procs - 1) / procs
+	return 5*time.Minute + time.Duration(perWorker)*perSpec
+}
+
+// prepareReportDir creates the report directory and clears what an earlier run's workers left.
+func prepareReportDir(dir string) error {
+	wd := filepath.Join(dir, workersDir)
+	if err := os.MkdirAll(wd, 0o755); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(wd, "worker-*"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	return nil
+}
+
+// startEmbeddedServer starts the reference server, logging to a file in the report directory.
+func startEmbeddedServer(reportDir string) (*embeddedServer, error) {
+	if startEmbedded == nil {
+		return nil, errors.New("this build has no embedded reference server; give a target with --target URL or $" + harness.TargetEnv)
+	}
+	logFile := filepath.Join(reportDir, "reference-server.log")
+	f, err := os.Create(logFile)
+	if err != nil {
+		return nil, fmt.Errorf("reference server log: %v", err)
+	}
+	// The file stays open for the server's lifetime, which is the process's.
+	srv, err := startEmbedded(slog.New(slog.NewTextHandler(f, nil)))
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the embedded reference server: %v", err)
+	}
+	return srv, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLines returns at most n lines of s, marking a cut.
+func firstLines(s string, n int) []string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return lines
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ftpconform/ftpconform/harness"
+)
+
+// probeTimeout bounds the check that the target answers: a port where nothing listens fails at
+// once, an address that drops packets within this time.
+const probeTimeout = 10 * time.Second
+
+// probe checks that the target greets, within probeTimeout whatever happens. Its error names
+// the target and the cause in one line.
+func probe(t harness.Target, replyTimeout time.Duration) (string, error) {
+	timeout := min(replyTimeout, probeTimeout)
+	type result struct {
+		greeting string
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		g, err := harness.Probe(t, timeout)
+		done <- result{g, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return r.greeting, fmt.Errorf("target %s is unreachable: %v", t, r.err)
+		}
+		return r.greeting, nil
+	case <-time.After(timeout + 2*time.Second):
+		return "", fmt.Errorf("target %s is unreachable: no greeting within %v", t, timeout)
+	}
+}
+
+// embeddedServer is the reference server running inside this process.
+type embeddedServer struct {
+	Target       string // URL with credentials
+	TargetConfig *harness.TargetConfig
+	Stop         func(context.Context) error
+}
+
+// startEmbedded starts the embedded reference server; embedded.go sets it. While it is nil,
+// a target must be given.
+var startEmbedded func(log *slog.Logger) (*embeddedServer, error)
