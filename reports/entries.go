@@ -29,25 +29,26 @@ func decodeEntry(entries types.ReportEntries, name string, v any) bool {
 	return false
 }
 
+// entryOf decodes the named entry of a spec; the zero value when there is none.
+func entryOf[T any](spec types.SpecReport, name string) T {
+	var v T
+	decodeEntry(spec.ReportEntries, name, &v)
+	return v
+}
+
 // FindingsOf returns the findings the harness attached to a spec.
 func FindingsOf(spec types.SpecReport) []harness.Finding {
-	var f []harness.Finding
-	decodeEntry(spec.ReportEntries, harness.EntryFindings, &f)
-	return f
+	return entryOf[[]harness.Finding](spec, harness.EntryFindings)
 }
 
 // TranscriptOf returns the transcript the harness attached to a spec.
 func TranscriptOf(spec types.SpecReport) harness.Transcript {
-	var t harness.Transcript
-	decodeEntry(spec.ReportEntries, harness.EntryTranscript, &t)
-	return t
+	return entryOf[harness.Transcript](spec, harness.EntryTranscript)
 }
 
 // RepliesOf returns the reply codes the target gave, step by step.
 func RepliesOf(spec types.SpecReport) []harness.Step {
-	var s []harness.Step
-	decodeEntry(spec.ReportEntries, harness.EntryReplies, &s)
-	return s
+	return entryOf[[]harness.Step](spec, harness.EntryReplies)
 }
 
 // SpecOf returns what the scenario declared about itself: harness.EntrySpec where the

@@ -1,0 +1,52 @@
+# ftpconform: FTP conformance test suite.
+#
+#   make build         bin/ftpconform and bin/refftpd
+#   make conformance   run the suite (against the embedded reference server, or TARGET=ftp://…)
+#   make test          go vet, unit tests with the race detector, then the whole suite --strict
+#   make lint          gofmt and go vet
+
+GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -X main.version=$(VERSION)
+
+# make conformance TARGET=ftp://USER:PASS@HOST:PORT/SCRATCH ARGS='--profile rfc959 --read-only'
+TARGET     ?=
+ARGS       ?=
+REPORT_DIR ?= conformance-report
+
+# Where make test writes the reports of its own conformance run.
+TEST_REPORT_DIR ?= $(REPORT_DIR)
+
+.PHONY: all build conformance test vet unit lint clean FORCE
+
+all: build
+
+build: bin/ftpconform bin/refftpd
+
+# Go decides what is stale; make always asks it.
+bin/ftpconform bin/refftpd: FORCE
+	$(GO) build -ldflags '$(LDFLAGS)' -o $@ ./cmd/$(@F)
+
+# TARGET reaches the runner through the environment, so no shell quoting can mangle a password.
+ifneq ($(TARGET),)
+conformance: export FTPCONFORM_TARGET := $(TARGET)
+endif
+conformance: bin/ftpconform
+	bin/ftpconform --report-dir '$(REPORT_DIR)' $(ARGS)
+
+test: vet unit bin/ftpconform
+	@echo '--- the whole suite against the embedded reference server, --strict'
+	bin/ftpconform --strict --report-dir '$(TEST_REPORT_DIR)'
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race ./...
+
+lint: vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf bin conformance-report
