@@ -368,3 +368,11 @@ func TestListAndExplain(t *testing.T) {
 		t.Errorf("--explain: exit %d\n%s", code, out)
 	}
 }
+
+func TestVerboseShowsWorkerOutput(t *testing.T) {
+	target := fakeServer(t)
+	code, out, _ := runCmd(t, "--target", targetURL(target), "--report-dir", t.TempDir(), "-v", "--label-filter", "id:ZZA-001")
+	if code != exitConformant || !strings.Contains(out, "[w01] ") || !strings.Contains(out, "the server greets with 220") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
