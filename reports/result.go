@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
@@ -99,6 +100,9 @@ func Analyze(report types.Report) Result {
 		if spec.NumAttempts > 0 {
 			s.Worker = spec.ParallelProcess
 		}
+		// The harness starts a failure message with the scenario's title, which every view
+		// already shows beside it.
+		s.Reason = strings.TrimPrefix(s.Reason, s.Title+"\n")
 		r.Scenarios = append(r.Scenarios, s)
 		r.Counts.Add(s.Verdict)
 	}

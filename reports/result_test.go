@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ftpconform/ftpconform/harness"
@@ -117,5 +118,14 @@ func TestCompareIDs(t *testing.T) {
 	slices.SortFunc(ids, CompareIDs)
 	if !slices.Equal(ids, []string{"APPE-1", "RETR-002", "RETR-2", "RETR-10"}) {
 		t.Errorf("sorted: %v", ids)
+	}
+}
+
+func TestReasonWithoutTheRestatedTitle(t *testing.T) {
+	spec := fake{id: "RETR-002", cmd: "RETR", section: "4.1.3", level: "MUST", state: types.SpecStateFailed, ran: true}.report()
+	spec.Failure.Message = spec.LeafNodeText + "\nRFC 959 §4.1.3 (MUST): \"quote\"\n\nexpected 226, got 451"
+	r := Analyze(types.Report{SpecReports: types.SpecReports{spec}})
+	if got := r.Scenarios[0].Reason; !strings.HasPrefix(got, "RFC 959 §4.1.3 (MUST)") {
+		t.Errorf("reason %q", got)
 	}
 }

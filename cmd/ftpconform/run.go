@@ -183,9 +183,17 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// firstLines returns at most n lines of s, marking a cut.
+// firstLines returns at most n non-blank lines of s, marking a cut.
 func firstLines(s string, n int) []string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, strings.TrimRight(l, " \t\r"))
+		}
+	}
+	if len(lines) == 0 {
+		return []string{""}
+	}
 	if len(lines) > n {
 		lines = append(lines[:n], "…")
 	}
