@@ -1,0 +1,146 @@
+package refserver
+
+import (
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// checkPassword compares a password with a user's, plain or bcrypt, in constant time.
+func (u *User) checkPassword(given string) bool {
+	if u.Anonymous {
+		return true
+	}
+	if isBcrypt(u.Password) {
+		return bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(given)) == nil
+	}
+	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(given)) == 1
+}
+
+func isBcrypt(p string) bool {
+	return strings.HasPrefix(p, "$2a$") || strings.HasPrefix(p, "$2b$") || strings.HasPrefix(p, "$2y$")
+}
+
+// USER (RFC 959 §4.1.1) starts a login; it may be sent again to change user. An unknown name
+// gets 331 too, so that a client cannot find out which names exist (RFC 2577 §7).
+func cmdUSER(s *session, arg string) {
+	s.logout()
+	s.pendingUser = arg
+	if u := s.srv.users[arg]; u != nil && u.Anonymous {
+		s.reply(codeNeedPassword, "Anonymous login okay, send your e-mail address as password.")
+		return
+	}
+	s.reply(codeNeedPassword, "Password required for %s.", sanitizeName(arg))
+}
+
+// PASS (RFC 959 §4.1.1) must follow USER (the table's sequence rule gives 503 otherwise).
+func cmdPASS(s *session, arg string) {
+	u := s.srv.users[s.pendingUser]
+	s.pendingUser = ""
+	if u == nil || !u.checkPassword(arg) {
+		s.loginFailed("Login incorrect.")
+		return
+	}
+	s.user = u
+	if u.AccountLogin {
+		s.needAcct = true
+		s.reply(codeNeedAccount, "Need account for login: send ACCT.")
+		return
+	}
+	s.completeLogin()
+}
+
+// ACCT (RFC 959 §4.1.1) completes a login that needs an account, or allows stores for a user
+// who needs one for them. Elsewhere it is superfluous (202).
+func cmdACCT(s *session, arg string) {
+	switch {
+	case s.user == nil:
+		s.reply(codeBadSequence, "Log in with USER and PASS first.")
+	case s.needAcct:
+		if subtle.ConstantTimeCompare([]byte(arg), []byte(s.user.Account)) != 1 {
+			s.needAcct, s.user = false, nil
+			s.loginFailed("Account incorrect.")
+			return
+		}
+		s.needAcct, s.acctGiven = false, true
+		s.completeLogin()
+	case s.user.AccountStore && !s.acctGiven:
+		if subtle.ConstantTimeCompare([]byte(arg), []byte(s.user.Account)) != 1 {
+			s.loginFailed("Account incorrect.")
+			return
+		}
+		s.acctGiven = true
+		s.reply(codeLoggedIn, "Account accepted: storing allowed.")
+	default:
+		s.reply(codeSuperfluous, "No account needed.")
+	}
+}
+
+// loginFailed answers 530 after the configured delay, and closes the connection with 421 after
+// too many failures.
+func (s *session) loginFailed(msg string) {
+	s.failures++
+	if d := s.srv.cfg.LoginFailDelay.D(); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-s.srv.stopping:
+			t.Stop()
+		}
+	}
+	if limit := s.srv.cfg.MaxLoginFailures; limit > 0 && s.failures >= limit {
+		s.reply(codeNotAvailable, "Too many failed logins, closing control connection.")
+		s.quit = true
+		return
+	}
+	s.reply(codeNotLoggedIn, "%s", msg)
+}
+
+// completeLogin opens the user's home and answers 230.
+func (s *session) completeLogin() {
+	u := s.user
+	fs, err := s.srv.root.OpenRoot(rel(u.Home))
+	if err != nil {
+		s.log.Warn("cannot open home", "user", u.Name, "home", u.Home, "err", err)
+		s.user = nil
+		s.reply(codeNotLoggedIn, "Cannot open your home directory.")
+		return
+	}
+	s.loggedIn, s.home = true, u.Home
+	s.setFS(fs, true, "")
+	s.log.Info("logged in", "user", u.Name)
+	if u.Anonymous {
+		s.reply(codeLoggedIn, "Anonymous user logged in, read-only access.")
+		return
+	}
+	s.reply(codeLoggedIn, "User %s logged in.", u.Name)
+}
+
+// logout forgets the login and everything that came with it.
+func (s *session) logout() {
+	s.pendingUser, s.user, s.needAcct, s.loggedIn, s.acctGiven = "", nil, false, false, false
+	s.setFS(nil, false, "")
+	s.home, s.renameFrom = "", ""
+}
+
+// REIN (RFC 959 §4.1.1) flushes the login and the transfer parameters; a transfer in
+// progress has already finished (dispatch waits for it), as the RFC asks.
+func cmdREIN(s *session, _ string) {
+	s.logout()
+	s.params = defaultParams
+	s.rest = nil
+	s.mu.Lock()
+	s.data.close()
+	s.epsvAll = false
+	s.mu.Unlock()
+	s.idle = s.srv.cfg.IdleTimeout.D()
+	s.reply(codeReady, "Service ready for new user.")
+}
+
+// QUIT (RFC 959 §4.1.1): 221, then close, after the reply of a transfer in progress.
+func cmdQUIT(s *session, _ string) {
+	s.reply(codeClosing, "Goodbye.")
+	s.quit = true
+}

@@ -1,0 +1,239 @@
+package refserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Real clients: python3's ftplib, curl and lftp do the everyday operations against the server.
+
+// clientTimeout bounds each run of an external client.
+const clientTimeout = 60 * time.Second
+
+// python finds python3, preferring Debian's, or skips the test.
+func python(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	t.Skip("python3 not found: the ftplib tests need it (install python3)")
+	return ""
+}
+
+// tool finds an external program or skips the test.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s not found: this test needs it (apt-get install %s)", name, name)
+	}
+	return path
+}
+
+// runTool runs a program with a deadline and returns its standard output.
+func runTool(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(name), strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+func hostPort(t *testing.T, addr string) (string, string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host, port
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+// The ftplib script does every everyday operation and checks each result itself.
+const ftplibScript = `
+import ftplib, io, os, sys
+host, port, user, pw = os.environ["FTP_HOST"], int(os.environ["FTP_PORT"]), os.environ["FTP_USER"], os.environ["FTP_PASS"]
+binary = open(os.environ["FTP_BINARY"], "rb").read()
+def check(cond, what):
+    if not cond:
+        print("FAILED:", what); sys.exit(1)
+for passive in (True, False):
+    ftp = ftplib.FTP()
+    ftp.connect(host, port, timeout=20)
+    ftp.login(user, pw)
+    ftp.set_pasv(passive)
+    d = "dir-%s" % passive
+    ftp.mkd(d)
+    ftp.cwd(d)
+    check(ftp.pwd() == "/" + d, "pwd")
+    ftp.storbinary("STOR bin.dat", io.BytesIO(binary))
+    out = io.BytesIO(); ftp.retrbinary("RETR bin.dat", out.write)
+    check(out.getvalue() == binary, "binary round trip")
+    check(ftp.size("bin.dat") == len(binary), "size")
+    ftp.storlines("STOR text.txt", io.BytesIO(b"line one\nline two\n"))
+    lines = []; ftp.retrlines("RETR text.txt", lines.append)
+    check(lines == ["line one", "line two"], "text lines %r" % lines)
+    # resume: REST with an offset
+    out = io.BytesIO(); ftp.retrbinary("RETR bin.dat", out.write, rest=100)
+    check(out.getvalue() == binary[100:], "resumed download")
+    names = ftp.nlst()
+    check(sorted(names) == ["bin.dat", "text.txt"], "nlst %r" % names)
+    listing = []; ftp.retrlines("LIST", listing.append)
+    check(len(listing) == 2 and listing[0].startswith("-rw"), "list %r" % listing)
+    ftp.rename("text.txt", "renamed.txt")
+    check("renamed.txt" in ftp.nlst(), "rename")
+    ftp.delete("renamed.txt")
+    ftp.delete("bin.dat")
+    ftp.cwd("..")
+    ftp.rmd(d)
+    check(ftp.nlst() == [], "empty at the end")
+    ftp.quit()
+print("OK")
+`
+
+func TestPythonFtplib(t *testing.T) {
+	py := python(t)
+	ts := startServer(t, nil)
+	host, port := hostPort(t, ts.addr)
+	local := t.TempDir()
+	binFile := filepath.Join(local, "bin.dat")
+	if err := os.WriteFile(binFile, randomBytes(100_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword, "FTP_BINARY=" + binFile}
+	out := runTool(t, local, env, py, "-c", ftplibScript)
+	if strings.TrimSpace(out) != "OK" {
+		t.Fatalf("ftplib script: %s", out)
+	}
+}
+
+func TestCurl(t *testing.T) {
+	curl := tool(t, "curl")
+	ts := startServer(t, nil)
+	local := t.TempDir()
+	bin := randomBytes(200_000)
+	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(local, "text.txt"), []byte("a\nb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
+	c := func(args ...string) string {
+		return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30"}, args...)...)
+	}
+	for _, active := range []bool{false, true} {
+		var mode []string
+		if active {
+			mode = []string{"-P", "127.0.0.1"}
+		}
+		c(append(mode, "-T", "bin.dat", base+"bin.dat")...)
+		if got := ts.read(t, "bin.dat"); got != string(bin) {
+			t.Fatalf("active=%v: upload differs", active)
+		}
+		c(append(mode, "-o", "back.dat", base+"bin.dat")...)
+		if b, _ := os.ReadFile(filepath.Join(local, "back.dat")); !bytes.Equal(b, bin) {
+			t.Fatalf("active=%v: download differs", active)
+		}
+	}
+	// Text: ";type=a" uploads with CRLF conversion; the server stores "\n" line ends.
+	c("--use-ascii", "-T", "text.txt", base+"text.txt")
+	if got := ts.read(t, "text.txt"); got != "a\nb\n" {
+		t.Fatalf("ascii upload stored %q", got)
+	}
+	// Resume: a partial download continues where it stopped.
+	if err := os.WriteFile(filepath.Join(local, "part.dat"), bin[:50_000], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c("-C", "-", "-o", "part.dat", base+"bin.dat")
+	if b, _ := os.ReadFile(filepath.Join(local, "part.dat")); !bytes.Equal(b, bin) {
+		t.Fatal("resumed download differs")
+	}
+	list := c(base)
+	if !strings.Contains(list, "bin.dat") || !strings.Contains(list, "text.txt") {
+		t.Fatalf("listing: %s", list)
+	}
+	names := c("--list-only", base)
+	if strings.Fields(names)[0] != "bin.dat" {
+		t.Fatalf("name listing: %s", names)
+	}
+	c("-Q", "RNFR text.txt", "-Q", "RNTO moved.txt", "-Q", "DELE bin.dat", base)
+	if _, err := os.Stat(filepath.Join(ts.root, "moved.txt")); err != nil {
+		t.Fatalf("rename: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(ts.root, "bin.dat")); !os.IsNotExist(err) {
+		t.Fatalf("delete: %v", err)
+	}
+}
+
+func TestLftp(t *testing.T) {
+	lftp := tool(t, "lftp")
+	ts := startServer(t, nil)
+	local := t.TempDir()
+	bin := randomBytes(150_000)
+	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(local, "text.txt"), []byte("x\ny\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	host, port := hostPort(t, ts.addr)
+	script := strings.Join([]string{
+		"set cmd:fail-exit yes",
+		"set net:max-retries 1",
+		"set net:timeout 20",
+		"set xfer:clobber yes",
+		"open -u " + testUser + "," + testPassword + " -p " + port + " " + host,
+		"mkdir sub",
+		"cd sub",
+		"put bin.dat",
+		"put -a text.txt", // ascii
+		"ls",
+		"get bin.dat -o back.dat",
+		"get -a text.txt -o back.txt",
+		"mv bin.dat moved.dat",
+		"rm text.txt",
+		"set ftp:passive-mode off",
+		"put bin.dat -o active.dat",
+		"cls -1",
+		"bye",
+	}, "\n")
+	env := []string{"HOME=" + local} // no user rc files
+	out := runTool(t, local, env, lftp, "-c", script)
+	if !strings.Contains(out, "bin.dat") || !strings.Contains(out, "moved.dat") || !strings.Contains(out, "active.dat") {
+		t.Fatalf("lftp output:\n%s", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(local, "back.dat")); !bytes.Equal(b, bin) {
+		t.Fatal("lftp download differs")
+	}
+	if b, _ := os.ReadFile(filepath.Join(local, "back.txt")); string(b) != "x\ny\n" {
+		t.Fatalf("lftp text download: %q", b)
+	}
+	if got := ts.read(t, "sub/moved.dat"); got != string(bin) {
+		t.Fatal("lftp upload differs")
+	}
+	if got := ts.read(t, "sub/active.dat"); got != string(bin) {
+		t.Fatal("lftp active upload differs")
+	}
+}

@@ -1,0 +1,279 @@
+package refserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dataSetup says where the next data connection comes from (RFC 959 §3.2).
+type dataSetup struct {
+	ln   net.Listener // after PASV or EPSV: the client connects
+	addr *net.TCPAddr // after PORT or EPRT: the server connects
+	conn net.Conn     // kept open after a block or compressed mode transfer
+}
+
+func (d *dataSetup) close() {
+	if d.ln != nil {
+		d.ln.Close()
+	}
+	if d.conn != nil {
+		d.conn.Close()
+	}
+	*d = dataSetup{}
+}
+
+// take hands the setup to a transfer and leaves none behind.
+func (d *dataSetup) take() dataSetup {
+	t := *d
+	*d = dataSetup{}
+	return t
+}
+
+// ipOf is the IP address of a TCP address.
+func ipOf(a net.Addr) net.IP {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP
+	}
+	host, _, _ := net.SplitHostPort(a.String())
+	return net.ParseIP(host)
+}
+
+// family is 1 for IPv4 and 2 for IPv6, as RFC 2428 numbers them.
+func family(ip net.IP) int {
+	if ip.To4() != nil {
+		return 1
+	}
+	return 2
+}
+
+// setData replaces the data setup, closing what the old one held.
+func (s *session) setData(d dataSetup) {
+	s.mu.Lock()
+	s.data.close()
+	s.data = d
+	s.mu.Unlock()
+}
+
+// listenPassive opens a listener on the control connection's local address, in the
+// configured port range if there is one.
+func (s *session) listenPassive() (*net.TCPListener, error) {
+	ip := ipOf(s.conn.LocalAddr())
+	lo, hi := s.srv.pasvLo, s.srv.pasvHi
+	if lo == 0 {
+		return net.ListenTCP("tcp", &net.TCPAddr{IP: ip})
+	}
+	n := hi - lo + 1
+	start := int(s.srv.nextPasv.Add(1) % int64(n))
+	var err error
+	for i := 0; i < n; i++ {
+		var ln *net.TCPListener
+		ln, err = net.ListenTCP("tcp", &net.TCPAddr{IP: ip, Port: lo + (start+i)%n})
+		if err == nil {
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("no free port in %d-%d: %v", lo, hi, err)
+}
+
+// PASV (RFC 959 §4.1.2): 227 with the control connection's local address. It cannot name an
+// IPv6 address: EPSV does (RFC 2428).
+func cmdPASV(s *session, _ string) {
+	if s.epsvAll {
+		s.reply(codeBadArguments, "PASV refused after EPSV ALL (RFC 2428 §3).")
+		return
+	}
+	ip := ipOf(s.conn.LocalAddr()).To4()
+	if ip == nil {
+		s.reply(codeNotImplemented, "PASV cannot name an IPv6 address: use EPSV (RFC 2428).")
+		return
+	}
+	ln, err := s.listenPassive()
+	if err != nil {
+		s.log.Warn("passive listen failed", "err", err)
+		s.reply(codeNotAvailable, "Cannot open a passive port.")
+		s.quit = true
+		return
+	}
+	s.setData(dataSetup{ln: ln})
+	port := ln.Addr().(*net.TCPAddr).Port
+	port = s.srv.faults.passivePort(port)
+	s.reply(codePassive, "Entering Passive Mode (%d,%d,%d,%d,%d,%d).", ip[0], ip[1], ip[2], ip[3], port>>8, port&0xFF)
+}
+
+// EPSV (RFC 2428 §3): 229 (|||port|); "EPSV 1" or "EPSV 2" name the protocol, 522 when it is not
+// the control connection's; "EPSV ALL" refuses the other data commands from then on.
+func cmdEPSV(s *session, arg string) {
+	arg = strings.TrimSpace(arg)
+	fam := family(ipOf(s.conn.LocalAddr()))
+	switch {
+	case strings.EqualFold(arg, "ALL"):
+		s.epsvAll = true
+		s.reply(codeOK, "EPSV ALL accepted: only EPSV from now on.")
+		return
+	case arg == "":
+	case arg == "1" || arg == "2":
+		if arg != strconv.Itoa(fam) {
+			s.reply(codeBadProtocol, "Network protocol not supported, use (%d)", fam)
+			return
+		}
+	default:
+		if n, err := strconv.Atoi(arg); err == nil && n > 0 {
+			s.reply(codeBadProtocol, "Network protocol not supported, use (%d)", fam)
+			return
+		}
+		s.reply(codeBadArguments, "EPSV: %q is not a protocol number or ALL.", sanitizeName(arg))
+		return
+	}
+	ln, err := s.listenPassive()
+	if err != nil {
+		s.log.Warn("passive listen failed", "err", err)
+		s.reply(codeNotAvailable, "Cannot open a passive port.")
+		s.quit = true
+		return
+	}
+	s.setData(dataSetup{ln: ln})
+	port := s.srv.faults.passivePort(ln.Addr().(*net.TCPAddr).Port)
+	s.reply(codeExtendedPassive, "Entering Extended Passive Mode (|||%d|)", port)
+}
+
+// PORT (RFC 959 §4.1.2): 200. The server connects only to the control connection's peer, and
+// never to a port below 1024: 504 otherwise (RFC 2577 §3).
+func cmdPORT(s *session, arg string) {
+	if s.epsvAll {
+		s.reply(codeBadArguments, "PORT refused after EPSV ALL (RFC 2428 §3).")
+		return
+	}
+	f := strings.Split(strings.TrimSpace(arg), ",")
+	if len(f) != 6 {
+		s.reply(codeBadArguments, "PORT: expected h1,h2,h3,h4,p1,p2.")
+		return
+	}
+	var b [6]byte
+	for i, x := range f {
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err != nil || n < 0 || n > 255 {
+			s.reply(codeBadArguments, "PORT: %q is not a number from 0 to 255.", sanitizeName(x))
+			return
+		}
+		b[i] = byte(n)
+	}
+	s.setActive(net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8|int(b[5]))
+}
+
+// EPRT (RFC 2428 §2): |proto|address|port| with any delimiter; 522 for an unknown protocol.
+func cmdEPRT(s *session, arg string) {
+	if s.epsvAll {
+		s.reply(codeBadArguments, "EPRT refused after EPSV ALL (RFC 2428 §3).")
+		return
+	}
+	arg = strings.TrimSpace(arg)
+	if len(arg) < 2 || arg[0] < 33 || arg[0] > 126 {
+		s.reply(codeBadArguments, "EPRT: expected |proto|address|port|.")
+		return
+	}
+	f := strings.Split(arg[1:], string(arg[0]))
+	if len(f) != 4 || f[3] != "" {
+		s.reply(codeBadArguments, "EPRT: expected |proto|address|port|.")
+		return
+	}
+	proto, err := strconv.Atoi(f[0])
+	if err != nil {
+		s.reply(codeBadArguments, "EPRT: %q is not a protocol number.", sanitizeName(f[0]))
+		return
+	}
+	if proto != 1 && proto != 2 {
+		s.reply(codeBadProtocol, "Network protocol not supported, use (1,2)")
+		return
+	}
+	ip := net.ParseIP(f[1])
+	if ip == nil || family(ip) != proto {
+		s.reply(codeBadArguments, "EPRT: %q is not an IPv%d address.", sanitizeName(f[1]), map[int]int{1: 4, 2: 6}[proto])
+		return
+	}
+	port, err := strconv.Atoi(f[2])
+	if err != nil || port < 0 || port > 65535 {
+		s.reply(codeBadArguments, "EPRT: %q is not a port number.", sanitizeName(f[2]))
+		return
+	}
+	s.setActive(ip, port)
+}
+
+// setActive checks the address of PORT or EPRT and remembers it.
+func (s *session) setActive(ip net.IP, port int) {
+	peer := ipOf(s.conn.RemoteAddr())
+	switch {
+	case !ip.Equal(peer):
+		s.reply(codeParamNotImpl, "Data connections go only to %s, the client's address (RFC 2577).", peer)
+	case port < 1024:
+		s.reply(codeParamNotImpl, "Port %d refused: below 1024 (RFC 2577 §3).", port)
+	default:
+		s.setData(dataSetup{addr: &net.TCPAddr{IP: ip, Port: port}})
+		s.reply(codeOK, "%s command successful.", s.current)
+	}
+}
+
+// openData makes the data connection of a transfer. It accepts only connections from the
+// control connection's peer, and gives up after the data timeout or when ctx ends.
+func (s *session) openData(ctx context.Context, d dataSetup) (net.Conn, error) {
+	timeout := s.srv.cfg.DataTimeout.D()
+	peer := ipOf(s.conn.RemoteAddr())
+	switch {
+	case d.conn != nil:
+		return d.conn, nil
+	case d.ln != nil:
+		defer d.ln.Close()
+		stop := context.AfterFunc(ctx, func() { d.ln.Close() })
+		defer stop()
+		if tl, ok := d.ln.(*net.TCPListener); ok {
+			_ = tl.SetDeadline(time.Now().Add(timeout))
+		}
+		for {
+			c, err := d.ln.Accept()
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() {
+					return nil, fmt.Errorf("no data connection within %s", timeout)
+				}
+				return nil, err
+			}
+			if !ipOf(c.RemoteAddr()).Equal(peer) {
+				s.log.Warn("data connection from a foreign address refused", "from", c.RemoteAddr().String())
+				c.Close()
+				continue
+			}
+			return c, nil
+		}
+	default:
+		addr := d.addr
+		if addr == nil {
+			// RFC 959 §3.2: the default data port is the client's control port.
+			addr = &net.TCPAddr{IP: peer, Port: s.conn.RemoteAddr().(*net.TCPAddr).Port}
+		}
+		dialer := net.Dialer{Timeout: timeout, LocalAddr: &net.TCPAddr{IP: ipOf(s.conn.LocalAddr())}}
+		return dialer.DialContext(ctx, "tcp", addr.String())
+	}
+}
+
+// deadlineConn bounds every read and write of a data connection by the data timeout.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c deadlineConn) Read(p []byte) (int, error) {
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Read(p)
+}
+
+func (c deadlineConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Write(p)
+}
