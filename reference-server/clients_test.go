@@ -237,3 +237,45 @@ func TestLftp(t *testing.T) {
 		t.Fatal("lftp active upload differs")
 	}
 }
+
+// ftplib's abort() sends "ABOR\r\n" as urgent data (MSG_OOB): the server must read the whole
+// line (SO_OOBINLINE), answer 426 for the download and 226 for ABOR, and stay in step.
+const ftplibAbortScript = `
+import ftplib, os, sys
+ftp = ftplib.FTP()
+ftp.connect(os.environ["FTP_HOST"], int(os.environ["FTP_PORT"]), timeout=20)
+ftp.login(os.environ["FTP_USER"], os.environ["FTP_PASS"])
+ftp.voidcmd("TYPE I")
+conn = ftp.transfercmd("RETR big.dat")
+got = conn.recv(8192)
+if not got:
+    print("FAILED: no data"); sys.exit(1)
+resp = ftp.abort()
+if not resp.startswith("426"):
+    print("FAILED: abort answered", resp); sys.exit(1)
+conn.close()
+final = ftp.voidresp()
+if not final.startswith("226"):
+    print("FAILED: after 426", final); sys.exit(1)
+# Still in step: the next commands get their own replies.
+if not ftp.sendcmd("NOOP").startswith("200"):
+    print("FAILED: NOOP"); sys.exit(1)
+# abort() with nothing in progress: 226.
+if not ftp.abort().startswith("226"):
+    print("FAILED: idle abort"); sys.exit(1)
+ftp.quit()
+print("OK")
+`
+
+func TestPythonFtplibAbort(t *testing.T) {
+	py := python(t)
+	ts := startServer(t, nil)
+	// Bigger than what the socket buffers hold, so that the download is still running.
+	ts.write(t, "big.dat", string(randomBytes(32<<20)))
+	host, port := hostPort(t, ts.addr)
+	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword}
+	out := runTool(t, t.TempDir(), env, py, "-c", ftplibAbortScript)
+	if strings.TrimSpace(out) != "OK" {
+		t.Fatalf("ftplib abort script: %s", out)
+	}
+}

@@ -36,11 +36,13 @@ type command struct {
 	// concurrent commands run while a transfer is in progress (RFC 959 §4.1.3: ABOR, STAT);
 	// every other command waits for the transfer's final reply.
 	concurrent bool
-	// usesRest commands consume the offset of a preceding REST (RFC 959 §4.1.3); any other
-	// command forgets it.
-	usesRest bool
-	aliasOf  string // RFC 1123 §4.1.3.1 X-forms: same handler as the named command
-	order    int    // position in the table, for HELP
+	// usesRest commands consume the offset of a preceding REST (RFC 959 §4.1.3); keepsRest
+	// commands (the data connection and type set-up that clients such as ftplib send between
+	// REST and RETR) leave it waiting; any other command forgets it.
+	usesRest  bool
+	keepsRest bool
+	aliasOf   string // RFC 1123 §4.1.3.1 X-forms: same handler as the named command
+	order     int    // position in the table, for HELP
 }
 
 // commandTable lists every command, in the order HELP shows them.
@@ -57,11 +59,11 @@ var commandTable = []command{
 	{name: "REIN", handler: cmdREIN, arg: argNone, syntax: "REIN", help: "log out, keep the connection"},
 	{name: "QUIT", handler: cmdQUIT, arg: argNone, syntax: "QUIT", help: "log out and close the connection"},
 	// Transfer parameters (RFC 959 §4.1.2, RFC 2428).
-	{name: "PORT", handler: cmdPORT, login: true, arg: argRequired, syntax: "PORT h1,h2,h3,h4,p1,p2", help: "connect to this address for the next transfer"},
-	{name: "PASV", handler: cmdPASV, login: true, arg: argNone, syntax: "PASV", help: "listen for the next data connection"},
-	{name: "EPRT", handler: cmdEPRT, login: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
-	{name: "EPSV", handler: cmdEPSV, login: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
-	{name: "TYPE", handler: cmdTYPE, login: true, arg: argRequired, syntax: "TYPE A [N|T|C] | E [N|T|C] | I | L 8", help: "set the representation type"},
+	{name: "PORT", handler: cmdPORT, login: true, keepsRest: true, arg: argRequired, syntax: "PORT h1,h2,h3,h4,p1,p2", help: "connect to this address for the next transfer"},
+	{name: "PASV", handler: cmdPASV, login: true, keepsRest: true, arg: argNone, syntax: "PASV", help: "listen for the next data connection"},
+	{name: "EPRT", handler: cmdEPRT, login: true, keepsRest: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
+	{name: "EPSV", handler: cmdEPSV, login: true, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
+	{name: "TYPE", handler: cmdTYPE, login: true, keepsRest: true, arg: argRequired, syntax: "TYPE A [N|T|C] | E [N|T|C] | I | L 8", help: "set the representation type"},
 	{name: "STRU", handler: cmdSTRU, login: true, arg: argRequired, syntax: "STRU F|R|P", help: "set the file structure"},
 	{name: "MODE", handler: cmdMODE, login: true, arg: argRequired, syntax: "MODE S|B|C", help: "set the transfer mode"},
 	// Service commands (RFC 959 §4.1.3).

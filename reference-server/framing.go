@@ -47,6 +47,7 @@ type frameWriter interface {
 	endRecord() error
 	marker(m string) error // restart marker; dropped in stream mode, which has none
 	close() error          // end of file
+	flush() error          // send what is buffered, without ending the file
 }
 
 func newFrameWriter(p xferParams, w io.Writer, pageSize int) frameWriter {
@@ -125,6 +126,8 @@ func (f *streamWriter) endRecord() error {
 
 func (f *streamWriter) marker(string) error { return nil }
 
+func (f *streamWriter) flush() error { return f.w.Flush() }
+
 func (f *streamWriter) close() error {
 	if f.record {
 		code := byte(2)
@@ -200,6 +203,8 @@ func (f *blockWriter) marker(m string) error {
 	}
 	return f.block(descMarker, []byte(m))
 }
+
+func (f *blockWriter) flush() error { return f.w.Flush() }
 
 func (f *blockWriter) close() error {
 	desc := byte(descEOF)
@@ -288,6 +293,8 @@ func (f *compressedWriter) marker(m string) error {
 	return err
 }
 
+func (f *compressedWriter) flush() error { return f.w.Flush() }
+
 func (f *compressedWriter) close() error {
 	desc := byte(descEOF)
 	if f.eor {
@@ -325,6 +332,7 @@ func (f *pageWriter) data(p []byte) error {
 }
 
 func (f *pageWriter) endRecord() error      { return nil }
+func (f *pageWriter) flush() error          { return f.fw.flush() }
 func (f *pageWriter) marker(m string) error { return f.fw.marker(m) }
 
 func (f *pageWriter) close() error {

@@ -135,13 +135,11 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 func (s *Server) Listen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.isStopping() {
+		return errors.New("server is shut down")
+	}
 	if s.ln != nil {
 		return nil
-	}
-	select {
-	case <-s.stopping:
-		return errors.New("server is shut down")
-	default:
 	}
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {

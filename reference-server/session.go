@@ -201,9 +201,12 @@ func (s *session) dispatch(line string) {
 		s.waitTransfer() // RFC 959 §4.1.1: QUIT and REIN too close only after the transfer's reply
 	}
 	s.current, s.lastCode = upper, 0
-	s.restArg, s.rest = s.rest, nil
-	if !c.usesRest {
-		s.restArg = nil
+	s.restArg = nil
+	switch {
+	case c.usesRest:
+		s.restArg, s.rest = s.rest, nil
+	case !c.keepsRest:
+		s.rest = nil
 	}
 	if s.precheck(c, arg) {
 		c.handler(s, arg)
@@ -240,17 +243,18 @@ func sanitizeName(n string) string {
 }
 
 // transferActive reports whether a transfer is still running, and forgets a finished one.
+// A transfer whose final reply is being written counts as finished once that reply is out,
+// so that a reply to the caller's command always comes after it.
 func (s *session) transferActive() bool {
 	if s.xfer == nil {
 		return false
 	}
-	select {
-	case <-s.xfer.done:
+	if s.xfer.finished.Load() {
+		<-s.xfer.done
 		s.xfer = nil
 		return false
-	default:
-		return true
 	}
+	return true
 }
 
 // waitTransfer waits until the transfer in progress has sent its final reply.

@@ -18,18 +18,19 @@ import (
 // transfer is a data transfer in progress. Its goroutine sends the final reply; the session
 // goroutine keeps reading commands meanwhile (ABOR, STAT).
 type transfer struct {
-	s       *session
-	cmd     string
-	path    string // virtual path, for STAT
-	params  xferParams
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{} // closed after the final reply
-	aborted atomic.Bool
-	bytes   atomic.Int64 // file bytes moved so far
-	size    int64        // file bytes expected; -1 when unknown
-	started time.Time
-	kept    bool // the data connection stays open afterwards
+	s        *session
+	cmd      string
+	path     string // virtual path, for STAT
+	params   xferParams
+	ctx      context.Context
+	cancel   context.CancelFunc
+	done     chan struct{} // closed after the final reply
+	finished atomic.Bool   // the final reply is decided (and being written)
+	aborted  atomic.Bool
+	bytes    atomic.Int64 // file bytes moved so far
+	size     int64        // file bytes expected; -1 when unknown
+	started  time.Time
+	kept     bool // the data connection stays open afterwards
 }
 
 // abort stops the transfer: its data connection is closed and it answers 426.
@@ -124,6 +125,7 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 		if conn == nil {
 			c, err := s.openData(ctx, setup)
 			if err != nil {
+				x.finished.Store(true)
 				if x.aborted.Load() {
 					x.reply(codeTransferAborted, "Transfer aborted before the data connection opened.")
 				} else {
@@ -153,6 +155,7 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 		}
 		code, text := x.outcome(err, okText())
 		x.s.log.Info("transfer finished", "cmd", x.cmd, "path", v, "bytes", x.bytes.Load(), "code", code)
+		x.finished.Store(true)
 		x.reply(code, "%s", text)
 	}()
 	return true
@@ -284,6 +287,7 @@ func (x *transfer) send(conn io.Writer, src io.Reader, start int64) error {
 			break
 		}
 		if rerr != nil {
+			fw.flush() // what was read before the failure goes out
 			if errors.Is(rerr, errIOFault) {
 				return rerr
 			}
