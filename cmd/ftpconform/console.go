@@ -46,8 +46,10 @@ func (c *console) header(s harness.Settings, info harness.RunInfo, p plan, procs
 	}
 	n := p.selected()
 	switch {
+	case len(p.specs) == 0:
+		c.printf("The suite has no scenarios.\n")
 	case n == 0:
-		c.printf("No scenario of the %d matches the profile and the filters.\n", len(p.specs))
+		c.printf("None of the %d scenarios matches the profile and the filters.\n", len(p.specs))
 	default:
 		serial := 0
 		for _, b := range p.batches {

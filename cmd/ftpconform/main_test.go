@@ -376,3 +376,26 @@ func TestVerboseShowsWorkerOutput(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// Without a target the runner starts the embedded reference server, and stops it afterwards.
+func TestRunAgainstTheEmbeddedServer(t *testing.T) {
+	t.Setenv(harness.TargetEnv, "")
+	dir := t.TempDir()
+	code, out, stderr := runCmd(t, "--report-dir", dir, "--label-filter", "runner-test && !runner-fails && !runner-hangs")
+	if code != exitConformant {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	report, r := readFinal(t, dir)
+	info, _ := reports.RunOf(report)
+	if !info.Embedded || !strings.Contains(out, "(embedded reference server)") || r.Counts.Passed == 0 {
+		t.Errorf("run info %+v, counts %+v:\n%s", info, r.Counts, out)
+	}
+	// The server is gone: its address refuses connections.
+	if c, err := net.DialTimeout("tcp", info.Settings.Target.Addr(), time.Second); err == nil {
+		c.Close()
+		t.Errorf("the embedded server still listens on %s", info.Settings.Target.Addr())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reference-server.log")); err != nil {
+		t.Error(err)
+	}
+}

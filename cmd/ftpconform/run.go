@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/reference-server/embedded"
 	"github.com/ftpconform/ftpconform/reports"
 )
 
@@ -54,15 +55,13 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	s := o.settings
 	info := harness.RunInfo{SchemaVersion: reports.SchemaVersion, SuiteVersion: suiteVersion()}
 	if !s.HasTarget() {
-		srv, err := startEmbeddedServer(o.reportDir)
+		srv, stopServer, err := startEmbeddedServer(o.reportDir)
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpconform: %v\n", err)
 			return exitUnreachable
 		}
 		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := srv.Stop(sctx); err != nil {
+			if err := stopServer(); err != nil {
 				fmt.Fprintf(stderr, "ftpconform: stopping the embedded reference server: %v\n", err)
 			}
 		}()
@@ -156,22 +155,30 @@ func prepareReportDir(dir string) error {
 	return nil
 }
 
-// startEmbeddedServer starts the reference server, logging to a file in the report directory.
-func startEmbeddedServer(reportDir string) (*embeddedServer, error) {
-	if startEmbedded == nil {
-		return nil, errors.New("this build has no embedded reference server; give a target with --target URL or $" + harness.TargetEnv)
-	}
+// embeddedFaults are switched on in the embedded reference server; tests set them to see
+// the suite fail on a server that breaks a rule.
+var embeddedFaults []string
+
+// startEmbeddedServer starts the reference server with its log in the report directory. The
+// returned stop function stops the server and closes the log.
+func startEmbeddedServer(reportDir string) (*embedded.Instance, func() error, error) {
 	logFile := filepath.Join(reportDir, "reference-server.log")
 	f, err := os.Create(logFile)
 	if err != nil {
-		return nil, fmt.Errorf("reference server log: %v", err)
+		return nil, nil, fmt.Errorf("reference server log: %v", err)
 	}
-	// The file stays open for the server's lifetime, which is the process's.
-	srv, err := startEmbedded(slog.New(slog.NewTextHandler(f, nil)))
+	srv, err := embedded.Start(embedded.Options{Logger: slog.New(slog.NewTextHandler(f, nil)), Faults: embeddedFaults})
 	if err != nil {
-		return nil, fmt.Errorf("cannot start the embedded reference server: %v", err)
+		f.Close()
+		return nil, nil, fmt.Errorf("cannot start the embedded reference server: %v", err)
 	}
-	return srv, nil
+	stop := func() error {
+		defer f.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Stop(ctx)
+	}
+	return srv, stop, nil
 }
 
 func contains(list []string, s string) bool {

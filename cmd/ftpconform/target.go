@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
@@ -36,14 +34,3 @@ func probe(t harness.Target, replyTimeout time.Duration) (string, error) {
 		return "", fmt.Errorf("target %s is unreachable: no greeting within %v", t, timeout)
 	}
 }
-
-// embeddedServer is the reference server running inside this process.
-type embeddedServer struct {
-	Target       string // URL with credentials
-	TargetConfig *harness.TargetConfig
-	Stop         func(context.Context) error
-}
-
-// startEmbedded starts the embedded reference server; embedded.go sets it. While it is nil,
-// a target must be given.
-var startEmbedded func(log *slog.Logger) (*embeddedServer, error)
