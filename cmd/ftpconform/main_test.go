@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -397,5 +398,34 @@ func TestRunAgainstTheEmbeddedServer(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "reference-server.log")); err != nil {
 		t.Error(err)
+	}
+}
+
+// Ctrl-C stops the run: the workers are interrupted, the reports are written, the run is not
+// conformant.
+func TestInterrupt(t *testing.T) {
+	target := fakeServer(t)
+	dir := t.TempDir()
+	go func() {
+		// The handler is in place once the first worker's log exists.
+		log := filepath.Join(dir, workersDir, "worker-01.log")
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat(log); err == nil {
+				syscall.Kill(os.Getpid(), syscall.SIGINT)
+				return
+			}
+		}
+	}()
+	start := time.Now()
+	code, out, stderr := runCmd(t, "--target", targetURL(target), "--report-dir", dir, "--label-filter", "id:ZZC-001")
+	t.Log(out, stderr)
+	if code != exitNotConformant || !strings.Contains(stderr, "interrupted") {
+		t.Errorf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	if d := time.Since(start); d > time.Minute {
+		t.Errorf("took %v", d)
+	}
+	if _, r := readFinal(t, dir); r.Conformant() || len(r.Failures()) != 1 {
+		t.Errorf("an interrupted run: %+v", r.Counts)
 	}
 }
