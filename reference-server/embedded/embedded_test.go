@@ -3,12 +3,17 @@ package embedded
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpconform/ftpconform/harness"
 )
 
 // conn is a minimal FTP control connection for these tests (the harness is not used here:
@@ -102,5 +107,182 @@ func TestStartRejectsForeignHost(t *testing.T) {
 func TestStartUnknownFault(t *testing.T) {
 	if _, err := Start(Options{Faults: []string{"no-such-fault"}}); err == nil || !strings.Contains(err.Error(), "no-such-fault") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// pasvData sends PASV and connects to the port it names, on the control connection's peer.
+func (c *conn) pasvData() net.Conn {
+	c.t.Helper()
+	if _, err := c.c.Write([]byte("PASV\r\n")); err != nil {
+		c.t.Fatal(err)
+	}
+	code, text := c.read()
+	if code != "227" {
+		c.t.Fatalf("PASV: %s %s", code, text)
+	}
+	f := strings.Split(text[strings.Index(text, "(")+1:strings.Index(text, ")")], ",")
+	p1, _ := strconv.Atoi(f[4])
+	p2, _ := strconv.Atoi(f[5])
+	host, _, _ := net.SplitHostPort(c.c.RemoteAddr().String())
+	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(p1*256+p2)), 5*time.Second)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func (c *conn) expect(want string) {
+	c.t.Helper()
+	if code, text := c.read(); code != want {
+		c.t.Fatalf("got %s %s, want %s", code, text, want)
+	}
+}
+
+// login logs in to a condition's own target, or as its user on the main target.
+func login(t *testing.T, inst *Instance, cond harness.Condition) *conn {
+	t.Helper()
+	target := cond.Target
+	if target == "" {
+		u, _ := url.Parse(inst.Target)
+		u.User = url.UserPassword(cond.User, cond.Password)
+		if cond.User == "" {
+			u, _ = url.Parse(inst.Target)
+		}
+		target = u.String()
+	}
+	return loginURL(t, target)
+}
+
+// Every condition the TargetConfig describes must really produce its reply.
+func TestEveryConditionIsReal(t *testing.T) {
+	inst, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := inst.Stop(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	all := []harness.ConditionName{harness.CondStartDelay, harness.CondAccountLogin, harness.CondAccountStore,
+		harness.CondDiskFull, harness.CondQuota, harness.CondBusyFile, harness.CondRefusedName, harness.CondReadOnlyDir,
+		harness.CondConnectionLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount}
+	if len(inst.TargetConfig.Conditions) != len(all) {
+		t.Fatalf("%d conditions described, want %d", len(inst.TargetConfig.Conditions), len(all))
+	}
+	b, err := json.Marshal(inst.TargetConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back harness.TargetConfig
+	if err := json.Unmarshal(b, &back); err != nil || len(back.Conditions) != len(all) {
+		t.Fatalf("JSON round trip: %v", err)
+	}
+	cond := func(n harness.ConditionName) harness.Condition {
+		c, ok := inst.TargetConfig.Conditions[n]
+		if !ok {
+			t.Fatalf("%s not described", n)
+		}
+		return c
+	}
+	tests := map[harness.ConditionName]func(t *testing.T, c harness.Condition){
+		harness.CondStartDelay: func(t *testing.T, c harness.Condition) {
+			u, _ := url.Parse(c.Target)
+			d := dial(t, u.Host)
+			d.expect("120")
+			d.expect("220")
+		},
+		harness.CondAccountLogin: func(t *testing.T, c harness.Condition) {
+			u, _ := url.Parse(inst.Target)
+			d := dial(t, u.Host)
+			d.expect("220")
+			d.cmd("USER "+c.User, "331")
+			d.cmd("PASS "+c.Password, "332")
+			d.cmd("ACCT "+c.Account, "230")
+		},
+		harness.CondAccountStore: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("STOR f", "532")
+			d.cmd("ACCT "+c.Account, "230")
+			d.cmd("MKD ok", "257")
+		},
+		harness.CondDiskFull: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("STOR f", "452")
+		},
+		harness.CondQuota: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			data := d.pasvData()
+			d.cmd("STOR big", "150")
+			data.Write(make([]byte, c.Limit+1))
+			data.Close()
+			d.expect("552")
+		},
+		harness.CondBusyFile: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("RETR "+c.Path, "450")
+		},
+		harness.CondRefusedName: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("STOR "+c.Name, "553")
+		},
+		harness.CondReadOnlyDir: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("MKD "+c.Path+"/x", "550")
+			d.cmd("DELE "+c.Path+"/README", "550")
+		},
+		harness.CondConnectionLimit: func(t *testing.T, c harness.Condition) {
+			for i := int64(0); i < c.Limit; i++ {
+				login(t, inst, c)
+			}
+			u, _ := url.Parse(c.Target)
+			dial(t, u.Host).expect("421")
+		},
+		harness.CondIdleTimeout: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.expect("421") // after c.Seconds of silence
+		},
+		harness.CondIOError: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			data := d.pasvData()
+			d.cmd("RETR "+c.Path, "150")
+			io.Copy(io.Discard, data)
+			d.expect("451")
+		},
+		harness.CondPageStructure: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("STRU P", "200")
+			d.cmd("APPE "+c.Path, "551")
+		},
+		harness.CondMount: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("SMNT "+c.Path, "250")
+			d.cmd("SIZE README", "213")
+		},
+	}
+	for _, name := range all {
+		c := cond(name)
+		t.Run(string(name), func(t *testing.T) {
+			t.Parallel()
+			tests[name](t, c)
+		})
+	}
+}
+
+func TestFaultsReachEveryInstance(t *testing.T) {
+	inst, err := Start(Options{Faults: []string{"pwd-unquoted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Stop(context.Background())
+	for _, target := range []string{inst.Target, inst.TargetConfig.Conditions[harness.CondDiskFull].Target} {
+		d := loginURL(t, target)
+		if _, err := d.c.Write([]byte("PWD\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		if code, text := d.read(); code != "257" || strings.HasPrefix(text, `"`) {
+			t.Errorf("%s: PWD %s %s", target, code, text)
+		}
 	}
 }
