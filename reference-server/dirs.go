@@ -86,11 +86,7 @@ func cmdRMD(s *session, arg string) {
 		s.reply(codeFileUnavailable, "%s: Is the current directory or above it.", v)
 	default:
 		if err := s.fs.Remove(rel(v)); err != nil {
-			msg := describe(err)
-			if !s.dirEmpty(v) {
-				msg = "Directory not empty"
-			}
-			s.reply(codeFileUnavailable, "%s: %s.", v, msg)
+			s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
 			return
 		}
 		s.reply(codeFileActionOK, "Directory %s removed.", v)
@@ -134,13 +130,3 @@ func cmdSMNT(s *session, arg string) {
 	s.reply(codeFileActionOK, "%s mounted.", sanitizeName(arg))
 }
 
-// dirEmpty reports whether a directory has no entries (true when it cannot be read).
-func (s *session) dirEmpty(v string) bool {
-	f, err := s.fs.Open(rel(v))
-	if err != nil {
-		return true
-	}
-	defer f.Close()
-	names, _ := f.Readdirnames(1)
-	return len(names) == 0
-}

@@ -166,14 +166,14 @@ func usage(root *os.Root, dir string) (int64, error) {
 // describe turns a file system error into reply text that names no host path.
 func describe(err error) string {
 	switch {
+	case errors.Is(err, syscall.ENOTEMPTY): // before ErrExist, which it also matches
+		return "Directory not empty"
 	case errors.Is(err, fs.ErrNotExist):
 		return "No such file or directory"
 	case errors.Is(err, fs.ErrExist):
 		return "File exists"
 	case errors.Is(err, fs.ErrPermission):
 		return "Permission denied"
-	case errors.Is(err, syscall.ENOTEMPTY):
-		return "Directory not empty"
 	case errors.Is(err, syscall.ENOTDIR):
 		return "Not a directory"
 	case errors.Is(err, syscall.EISDIR):

@@ -286,3 +286,24 @@ func TestFaultsReachEveryInstance(t *testing.T) {
 		}
 	}
 }
+
+func TestStartOnIPv6Loopback(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	} else {
+		ln.Close()
+	}
+	inst, err := Start(Options{Host: "::1", MainOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Stop(context.Background())
+	if !strings.Contains(inst.Target, "@[::1]:") {
+		t.Fatalf("target %q", inst.Target)
+	}
+	c := loginURL(t, inst.Target)
+	c.cmd("EPSV 2", "229")
+	c.cmd("EPSV 1", "522")
+	c.cmd("PASV", "502")
+	c.cmd("EPRT |2|::1|5000|", "200")
+}
