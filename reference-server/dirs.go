@@ -129,4 +129,3 @@ func cmdSMNT(s *session, arg string) {
 	s.setFS(fs, false, arg)
 	s.reply(codeFileActionOK, "%s mounted.", sanitizeName(arg))
 }
-
