@@ -170,6 +170,20 @@ func TestCurl(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(local, "part.dat")); !bytes.Equal(b, bin) {
 		t.Fatal("resumed download differs")
 	}
+	// Resumed upload: curl asks SIZE and appends the rest (APPE).
+	c("-T", "part.dat", base+"resumed.dat")
+	if err := os.WriteFile(filepath.Join(local, "whole.dat"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Truncate(filepath.Join(ts.root, "resumed.dat"), 70_000)
+	c("-C", "-", "-T", "whole.dat", base+"resumed.dat")
+	if got := ts.read(t, "resumed.dat"); got != string(bin) {
+		t.Fatal("resumed upload differs")
+	}
+	if !strings.Contains(ts.logs.String(), "cmd=APPE arg=resumed.dat") {
+		t.Fatal("curl did not resume the upload with APPE")
+	}
+	os.Remove(filepath.Join(ts.root, "resumed.dat"))
 	list := c(base)
 	if !strings.Contains(list, "bin.dat") || !strings.Contains(list, "text.txt") {
 		t.Fatalf("listing: %s", list)
@@ -198,6 +212,9 @@ func TestLftp(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(local, "text.txt"), []byte("x\ny\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(local, "partial.dat"), bin[:40_000], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	host, port := hostPort(t, ts.addr)
 	script := strings.Join([]string{
 		"set cmd:fail-exit yes",
@@ -212,6 +229,7 @@ func TestLftp(t *testing.T) {
 		"ls",
 		"get bin.dat -o back.dat",
 		"get -a text.txt -o back.txt",
+		"get -c bin.dat -o partial.dat", // resume a partial download
 		"mv bin.dat moved.dat",
 		"rm text.txt",
 		"set ftp:passive-mode off",
@@ -226,6 +244,12 @@ func TestLftp(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(local, "back.dat")); !bytes.Equal(b, bin) {
 		t.Fatal("lftp download differs")
+	}
+	if b, _ := os.ReadFile(filepath.Join(local, "partial.dat")); !bytes.Equal(b, bin) {
+		t.Fatal("lftp resumed download differs")
+	}
+	if !strings.Contains(ts.logs.String(), "cmd=REST arg=40000") {
+		t.Fatal("lftp did not resume with REST")
 	}
 	if b, _ := os.ReadFile(filepath.Join(local, "back.txt")); string(b) != "x\ny\n" {
 		t.Fatalf("lftp text download: %q", b)

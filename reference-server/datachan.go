@@ -162,7 +162,7 @@ func cmdPORT(s *session, arg string) {
 		}
 		b[i] = byte(n)
 	}
-	s.setActive(net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8|int(b[5]))
+	s.setActive(net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8|int(b[5]), codeParamNotImpl)
 }
 
 // EPRT (RFC 2428 §2): |proto|address|port| with any delimiter; 522 for an unknown protocol.
@@ -200,17 +200,19 @@ func cmdEPRT(s *session, arg string) {
 		s.reply(codeBadArguments, "EPRT: %q is not a port number.", sanitizeName(f[2]))
 		return
 	}
-	s.setActive(ip, port)
+	s.setActive(ip, port, codeBadArguments)
 }
 
-// setActive checks the address of PORT or EPRT and remembers it.
-func (s *session) setActive(ip net.IP, port int) {
+// setActive checks the address of PORT or EPRT and remembers it. refused is the code for an
+// address the server will not connect to: 504 for PORT (RFC 2577 §3); for EPRT, whose rows have
+// no 504, 501 (RFC 2428 §2: "500 and 501 are sufficient to handle most errors").
+func (s *session) setActive(ip net.IP, port int, refused int) {
 	peer := ipOf(s.conn.RemoteAddr())
 	switch {
 	case !ip.Equal(peer):
-		s.reply(codeParamNotImpl, "Data connections go only to %s, the client's address (RFC 2577).", peer)
+		s.reply(refused, "Data connections go only to %s, the client's address (RFC 2577).", peer)
 	case port < 1024:
-		s.reply(codeParamNotImpl, "Port %d refused: below 1024 (RFC 2577 §3).", port)
+		s.reply(refused, "Port %d refused: below 1024 (RFC 2577 §3).", port)
 	default:
 		s.setData(dataSetup{addr: &net.TCPAddr{IP: ip, Port: port}})
 		s.reply(codeOK, "%s command successful.", s.current)

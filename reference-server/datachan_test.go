@@ -25,7 +25,7 @@ func TestDataConnectionCommands(t *testing.T) {
 		{"EPRT", []step{{"EPRT |1|127.0.0.1|6000|", 200, ""}, {"EPRT !1!127.0.0.1!6000!", 200, ""}}},
 		{"EPRT syntax", []step{{"EPRT |1|127.0.0.1|", 501, ""}, {"EPRT |x|127.0.0.1|6000|", 501, ""}, {"EPRT |1|::1|6000|", 501, ""}, {"EPRT |1|127.0.0.1|70000|", 501, ""}}},
 		{"EPRT unknown protocol (522)", []step{{"EPRT |3|127.0.0.1|6000|", 522, "(1,2)"}}},
-		{"EPRT to another host (504)", []step{{"EPRT |1|127.0.0.2|6000|", 504, ""}, {"EPRT |2|::1|6000|", 504, ""}}},
+		{"EPRT to another host or a low port (501: EPRT's rows have no 504)", []step{{"EPRT |1|127.0.0.2|6000|", 501, "client's address"}, {"EPRT |2|::1|6000|", 501, ""}, {"EPRT |1|127.0.0.1|21|", 501, "1024"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := login(t, ts.addr)

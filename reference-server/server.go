@@ -293,12 +293,15 @@ func (s *Server) isStopping() bool {
 	}
 }
 
+// lingerTime bounds how long a closing connection waits for the client to close its side.
+const lingerTime = 500 * time.Millisecond
+
 // closeGracefully closes a TCP connection after the peer has had the chance to read what was
 // written: a close with unread input would reset the connection and could destroy the reply.
 func closeGracefully(c net.Conn) {
 	if tc, ok := c.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
-		_ = tc.SetReadDeadline(time.Now().Add(time.Second))
+		_ = tc.SetReadDeadline(time.Now().Add(lingerTime))
 		buf := make([]byte, 512)
 		for {
 			if _, err := tc.Read(buf); err != nil {

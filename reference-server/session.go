@@ -157,6 +157,7 @@ func (s *session) readFailed(err error) bool {
 		}
 		s.writeReply("<idle>", codeNotAvailable, fmt.Sprintf("Idle timeout (%s): closing control connection.", s.idle))
 		s.log.Info("idle timeout", "after", s.idle.String())
+		s.quit = true // close gracefully, so that the 421 is read
 		return false
 	case errors.Is(err, io.EOF):
 		s.log.Info("client closed the control connection")
@@ -183,6 +184,7 @@ func (s *session) closeForShutdown() {
 		s.xfer = nil
 	}
 	s.writeReply("<shutdown>", codeNotAvailable, "Server shutting down, closing control connection.")
+	s.quit = true // close gracefully, so that the 421 is read
 }
 
 // dispatch runs one command line through the command table.
@@ -282,6 +284,8 @@ func (s *session) cleanup() {
 	s.mu.Unlock()
 	s.setFS(nil, false, "")
 	if s.quit {
+		// After 221 or 421: the client may still be sending; closing with unread input would
+		// reset the connection and could destroy the reply.
 		closeGracefully(s.conn)
 	} else {
 		s.conn.Close()

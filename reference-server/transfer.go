@@ -171,7 +171,7 @@ func cmdREST(s *session, arg string) {
 		return
 	}
 	s.rest = &n
-	s.reply(codePending, "Restarting at %d. Send RETR, STOR or APPE.", n)
+	s.reply(codePending, "Restarting at %d. Send RETR or STOR.", n)
 }
 
 // restOffset turns the REST of this command into an offset in the local file v of size size:

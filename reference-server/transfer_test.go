@@ -285,7 +285,10 @@ func TestIOErrorPaths(t *testing.T) {
 }
 
 func TestPassiveReply125(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.PassiveReply125 = true })
+	ts := startServer(t, func(c *Config) {
+		c.PassiveReply125 = true
+		c.DataTimeout = Duration(200 * time.Millisecond)
+	})
 	ts.write(t, "f", "data")
 	c := login(t, ts.addr)
 	d := c.pasv()

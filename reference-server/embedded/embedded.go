@@ -282,15 +282,22 @@ func password() string {
 // It is safe to call more than once.
 func (i *Instance) Stop(ctx context.Context) error {
 	i.stopOnce.Do(func() {
-		var errs []error
+		errs := make([]error, len(i.Servers))
+		var wg sync.WaitGroup
 		for n, srv := range i.Servers {
-			if err := srv.Shutdown(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("server %d: %v", n, err))
-			}
-			if err := <-i.served[n]; err != nil {
-				errs = append(errs, fmt.Errorf("server %d: %v", n, err))
-			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := srv.Shutdown(ctx)
+				if serr := <-i.served[n]; err == nil {
+					err = serr
+				}
+				if err != nil {
+					errs[n] = fmt.Errorf("server %d: %v", n, err)
+				}
+			}()
 		}
+		wg.Wait()
 		if i.tmp != "" {
 			if err := os.RemoveAll(i.tmp); err != nil {
 				errs = append(errs, err)
