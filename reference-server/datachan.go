@@ -80,6 +80,20 @@ func (s *session) listenPassive() (*net.TCPListener, error) {
 	return nil, fmt.Errorf("no free port in %d-%d: %v", lo, hi, err)
 }
 
+// passive opens the listener of PASV and EPSV and returns the port to announce. When no port
+// can be had, it answers 421 and closes (the rows of PASV and EPSV offer nothing better).
+func (s *session) passive() (int, bool) {
+	ln, err := s.listenPassive()
+	if err != nil {
+		s.log.Warn("passive listen failed", "err", err)
+		s.reply(codeNotAvailable, "Cannot open a passive port.")
+		s.quit = true
+		return 0, false
+	}
+	s.setData(dataSetup{ln: ln})
+	return s.srv.faults.passivePort(ln.Addr().(*net.TCPAddr).Port), true
+}
+
 // PASV (RFC 959 §4.1.2): 227 with the control connection's local address. It cannot name an
 // IPv6 address: EPSV does (RFC 2428).
 func cmdPASV(s *session, _ string) {
@@ -92,16 +106,10 @@ func cmdPASV(s *session, _ string) {
 		s.reply(codeNotImplemented, "PASV cannot name an IPv6 address: use EPSV (RFC 2428).")
 		return
 	}
-	ln, err := s.listenPassive()
-	if err != nil {
-		s.log.Warn("passive listen failed", "err", err)
-		s.reply(codeNotAvailable, "Cannot open a passive port.")
-		s.quit = true
+	port, ok := s.passive()
+	if !ok {
 		return
 	}
-	s.setData(dataSetup{ln: ln})
-	port := ln.Addr().(*net.TCPAddr).Port
-	port = s.srv.faults.passivePort(port)
 	s.reply(codePassive, "Entering Passive Mode (%d,%d,%d,%d,%d,%d).", ip[0], ip[1], ip[2], ip[3], port>>8, port&0xFF)
 }
 
@@ -129,15 +137,10 @@ func cmdEPSV(s *session, arg string) {
 		s.reply(codeBadArguments, "EPSV: %q is not a protocol number or ALL.", sanitizeName(arg))
 		return
 	}
-	ln, err := s.listenPassive()
-	if err != nil {
-		s.log.Warn("passive listen failed", "err", err)
-		s.reply(codeNotAvailable, "Cannot open a passive port.")
-		s.quit = true
+	port, ok := s.passive()
+	if !ok {
 		return
 	}
-	s.setData(dataSetup{ln: ln})
-	port := s.srv.faults.passivePort(ln.Addr().(*net.TCPAddr).Port)
 	s.reply(codeExtendedPassive, "Entering Extended Passive Mode (|||%d|)", port)
 }
 

@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"io/fs"
 	"path"
 )
 
@@ -80,34 +81,37 @@ func cmdRNTO(s *session, arg string) {
 // transferred form, with CRLF line ends.
 func cmdSIZE(s *session, arg string) {
 	v := s.resolve(arg)
-	fi, err := s.statV(v)
-	switch {
-	case err != nil:
-		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
-	case !fi.Mode().IsRegular():
-		s.reply(codeFileUnavailable, "%s: Not a plain file.", v)
-	default:
-		n, err := s.transferSize(v, fi.Size())
-		if err != nil {
-			s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
-			return
-		}
-		s.reply(codeFileStatus, "%d", n)
+	fi, ok := s.plainFile(v)
+	if !ok {
+		return
 	}
+	n, err := s.transferSize(v, fi.Size())
+	if err != nil {
+		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
+		return
+	}
+	s.reply(codeFileStatus, "%d", n)
 }
 
 // MDTM (RFC 3659 §3): 213 YYYYMMDDHHMMSS, in UTC.
 func cmdMDTM(s *session, arg string) {
-	v := s.resolve(arg)
+	if fi, ok := s.plainFile(s.resolve(arg)); ok {
+		s.reply(codeFileStatus, "%s", fi.ModTime().UTC().Format("20060102150405"))
+	}
+}
+
+// plainFile stats v for a command that needs a plain file, answering 550 when it is not one.
+func (s *session) plainFile(v string) (fs.FileInfo, bool) {
 	fi, err := s.statV(v)
 	switch {
 	case err != nil:
 		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
+		return nil, false
 	case !fi.Mode().IsRegular():
 		s.reply(codeFileUnavailable, "%s: Not a plain file.", v)
-	default:
-		s.reply(codeFileStatus, "%s", fi.ModTime().UTC().Format("20060102150405"))
+		return nil, false
 	}
+	return fi, true
 }
 
 // transferSize is the number of bytes a RETR of v would send in the current TYPE.

@@ -174,15 +174,7 @@ func (s *session) readFailed(err error) bool {
 
 // closeForShutdown lets a transfer finish while the server allows it, then says 421.
 func (s *session) closeForShutdown() {
-	if s.transferActive() {
-		select {
-		case <-s.xfer.done:
-		case <-s.srv.hardStop:
-			s.xfer.abort()
-			<-s.xfer.done
-		}
-		s.xfer = nil
-	}
+	s.waitTransfer()
 	s.writeReply("<shutdown>", codeNotAvailable, "Server shutting down, closing control connection.")
 	s.quit = true // close gracefully, so that the 421 is read
 }

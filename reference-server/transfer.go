@@ -196,15 +196,11 @@ func (s *session) restOffset(v string, size int64) (local int64, ok bool, err er
 // RETR (RFC 959 §4.1.3): 150, the file, 226.
 func cmdRETR(s *session, arg string) {
 	v := s.resolve(arg)
-	fi, err := s.statV(v)
-	switch {
-	case err != nil:
-		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
+	fi, ok := s.plainFile(v)
+	if !ok {
 		return
-	case !fi.Mode().IsRegular():
-		s.reply(codeFileUnavailable, "%s: Not a plain file.", v)
-		return
-	case s.fileBusy(v):
+	}
+	if s.fileBusy(v) {
 		s.reply(codeFileBusy, "%s: File busy (being written), try again later.", v)
 		return
 	}
