@@ -51,6 +51,9 @@ func ParseTarget(raw string) (Target, error) {
 		return Target{}, errors.New("target URL is empty; expected ftp://USER:PASS@HOST:PORT/SCRATCH")
 	}
 	u, err := url.Parse(raw)
+	if err != nil && !strings.Contains(raw, "://") {
+		return Target{}, fmt.Errorf("target URL %q has no scheme; expected ftp:// or ftps://", raw)
+	}
 	if err != nil {
 		return Target{}, fmt.Errorf("target URL %q is malformed: %v", raw, unwrapURLError(err))
 	}

@@ -1,0 +1,272 @@
+package harness
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2"
+)
+
+// Feature is something beyond RFC 959 §5.1's minimum implementation that a target may or may
+// not offer. A scenario that needs one learns first whether the target offers it: from FEAT
+// (RFC 2389) where the feature has a FEAT keyword, else from the reply to Probe. A feature not
+// offered skips the scenario, unless the profile requires it: then the scenario fails.
+type Feature struct {
+	Name     string // label-safe: "MODE-B"
+	Section  string // where it is defined: "959:3.4.2"
+	Minimum  bool   // part of RFC 959 §5.1's minimum: required in every profile
+	Optional bool   // optional in every profile (MODE Z, LPRT/LPSV, STRU P)
+	FEAT     string // the FEAT line keyword announcing it, if any
+	Probe    string // a harmless command line; the feature is offered unless it answers 500, 502 or 504
+	Reset    string // restores the default after the probe ("MODE S")
+	PreLogin bool   // probe before logging in (HOST)
+}
+
+// Doc is the RFC that defines the feature.
+func (f Feature) Doc() string { d, _, _ := strings.Cut(f.Section, ":"); return d }
+
+var features = []Feature{
+	// RFC 959 commands outside the §5.1 minimum: a bare verb draws 501 if implemented.
+	{Name: "CWD", Section: "959:4.1.1", Probe: "CWD"},
+	{Name: "CDUP", Section: "959:4.1.1", Probe: "CDUP"},
+	{Name: "SMNT", Section: "959:4.1.1", Probe: "SMNT"},
+	{Name: "REIN", Section: "959:4.1.1", Probe: "REIN"},
+	{Name: "PASV", Section: "959:4.1.2", Probe: "PASV"},
+	{Name: "STOU", Section: "959:4.1.3"},
+	{Name: "APPE", Section: "959:4.1.3", Probe: "APPE"},
+	{Name: "ALLO", Section: "959:4.1.3", Probe: "ALLO"},
+	{Name: "REST", Section: "959:4.1.3", Probe: "REST"},
+	{Name: "RNFR", Section: "959:4.1.3", Probe: "RNFR"},
+	{Name: "ABOR", Section: "959:4.1.3", Probe: "ABOR"},
+	{Name: "DELE", Section: "959:4.1.3", Probe: "DELE"},
+	{Name: "RMD", Section: "959:4.1.3", Probe: "RMD"},
+	{Name: "MKD", Section: "959:4.1.3", Probe: "MKD"},
+	{Name: "PWD", Section: "959:4.1.3", Probe: "PWD"},
+	{Name: "LIST", Section: "959:4.1.3"},
+	{Name: "NLST", Section: "959:4.1.3"},
+	{Name: "SITE", Section: "959:4.1.3", Probe: "SITE HELP"},
+	{Name: "SYST", Section: "959:4.1.3", Probe: "SYST"},
+	{Name: "STAT", Section: "959:4.1.3", Probe: "STAT"},
+	{Name: "HELP", Section: "959:4.1.3", Probe: "HELP"},
+	// RFC 959 parameters beyond the minimum.
+	{Name: "TYPE-E", Section: "959:3.1.1.2", Probe: "TYPE E", Reset: "TYPE A"},
+	{Name: "TYPE-L8", Section: "959:3.1.1.4", Probe: "TYPE L 8", Reset: "TYPE A"},
+	{Name: "STRU-R", Section: "959:3.1.2.1", Minimum: true, Probe: "STRU R", Reset: "STRU F"},
+	{Name: "STRU-P", Section: "959:3.1.2.3", Optional: true, Probe: "STRU P", Reset: "STRU F"},
+	{Name: "MODE-B", Section: "959:3.4.2", Probe: "MODE B", Reset: "MODE S"},
+	{Name: "MODE-C", Section: "959:3.4.3", Probe: "MODE C", Reset: "MODE S"},
+	// Extensions.
+	{Name: "FEAT", Section: "2389:3", Probe: "FEAT"},
+	{Name: "OPTS", Section: "2389:4", Probe: "OPTS"},
+	{Name: "EPRT", Section: "2428:2", FEAT: "EPRT", Probe: "EPRT"},
+	{Name: "EPSV", Section: "2428:3", FEAT: "EPSV", Probe: "EPSV"},
+	{Name: "LANG", Section: "2640:4.1", FEAT: "LANG"},
+	{Name: "UTF8", Section: "2640:3.2", FEAT: "UTF8"},
+	{Name: "MDTM", Section: "3659:3", FEAT: "MDTM", Probe: "MDTM"},
+	{Name: "SIZE", Section: "3659:4", FEAT: "SIZE", Probe: "SIZE"},
+	{Name: "REST-STREAM", Section: "3659:5", FEAT: "REST STREAM"},
+	{Name: "TVFS", Section: "3659:6", FEAT: "TVFS"},
+	{Name: "MLST", Section: "3659:7", FEAT: "MLST", Probe: "MLST"},
+	{Name: "HOST", Section: "7151:3", FEAT: "HOST", PreLogin: true},
+	{Name: "AUTH-TLS", Section: "4217:4", FEAT: "AUTH TLS"},
+	{Name: "PBSZ", Section: "4217:8", FEAT: "PBSZ"},
+	{Name: "PROT", Section: "4217:9", FEAT: "PROT"},
+	{Name: "CCC", Section: "4217:6", FEAT: "CCC", Optional: true},
+	{Name: "LPRT", Section: "1639:2", Optional: true, Probe: "LPRT"},
+	{Name: "LPSV", Section: "1639:3", Optional: true, Probe: "LPSV"},
+	{Name: "MODE-Z", Section: "deflate:3.4", Optional: true, FEAT: "MODE Z", Probe: "MODE Z", Reset: "MODE S"},
+}
+
+// LookupFeature finds a feature by name.
+func LookupFeature(name string) (Feature, bool) {
+	i := slices.IndexFunc(features, func(f Feature) bool { return f.Name == name })
+	if i < 0 {
+		return Feature{}, false
+	}
+	return features[i], true
+}
+
+// Features lists every feature the suite knows.
+func Features() []Feature { return slices.Clone(features) }
+
+// profileDocs are the RFCs whose scenarios each profile runs (RFC 1639 and the MODE Z draft run
+// with the modern ones, as optional features).
+var profileDocs = map[Profile][]string{
+	ProfileMinimum: {"959"},
+	ProfileRFC959:  {"959"},
+	ProfileModern:  {"959", "1123", "2389", "2428", "3659", "2640", "7151", "1639", "deflate"},
+	ProfileSecure:  {"959", "1123", "2389", "2428", "3659", "2640", "7151", "1639", "deflate", "2228", "4217", "2577"},
+}
+
+// Docs lists the RFCs whose scenarios the profile runs.
+func (p Profile) Docs() []string { return slices.Clone(profileDocs[p]) }
+
+// Requires reports whether a conformant target must offer f under the profile.
+func (p Profile) Requires(f Feature) bool {
+	if f.Optional || !slices.Contains(profileDocs[p], f.Doc()) {
+		return false
+	}
+	return p != ProfileMinimum || f.Minimum
+}
+
+// RunFilter is the ginkgo label filter that selects the scenarios a run's settings call for.
+func RunFilter(s Settings) string {
+	p := s.Profile
+	if p == "" {
+		p = ProfileModern
+	}
+	filter := fmt.Sprintf("rfc: containsAny {%s}", strings.Join(profileDocs[p], ", "))
+	if s.ReadOnly {
+		filter += " && !writes"
+	}
+	return filter
+}
+
+// offers caches what each target offers: targets do not change their mind within a run.
+var offers = struct {
+	sync.Mutex
+	feat  map[string][]string // target address → FEAT lines (nil: FEAT not answered 211)
+	probe map[string]Reply    // target address + feature → probe reply
+}{feat: map[string][]string{}, probe: map[string]Reply{}}
+
+// Require skips the scenario when the target does not offer the feature and the profile allows
+// that, and fails it when the profile requires the feature.
+func (s *S) Require(name string) {
+	f, ok := LookupFeature(name)
+	if !ok {
+		ginkgo.Fail(fmt.Sprintf("internal error: unknown feature %q", name), 1)
+	}
+	offered, why := s.offered(f)
+	if offered {
+		return
+	}
+	s.notOffered(f, why)
+}
+
+// Offered is for features without a safe probe (STOU, LIST…): the scenario sends the command and
+// hands the reply here; 500, 502 and 504 mean "not offered" (skipped or failed by profile).
+func (s *S) Offered(name string, r Reply) {
+	f, ok := LookupFeature(name)
+	if !ok {
+		ginkgo.Fail(fmt.Sprintf("internal error: unknown feature %q", name), 1)
+	}
+	if notImplemented(r.Code) {
+		s.notOffered(f, fmt.Sprintf("%s answered %s", r.Command, r))
+	}
+}
+
+func (s *S) notOffered(f Feature, why string) {
+	if s.Settings.Profile.Requires(f) {
+		ginkgo.Fail(withRequirement(fmt.Sprintf("profile %s requires %s (RFC %s), but the target does not offer it: %s",
+			s.Settings.Profile, f.Name, sectionText(f.Section), why)), 2)
+	}
+	reason := fmt.Sprintf("optional in profile %s", s.Settings.Profile)
+	if f.Doc() == "959" && !f.Minimum {
+		reason = "allowed by RFC 959 §5.1"
+	}
+	ginkgo.Skip(fmt.Sprintf("not offered: %s (%s; %s)", f.Name, why, reason), 2)
+}
+
+func notImplemented(code int) bool { return code == 500 || code == 502 || code == 504 }
+
+// offered asks FEAT first, then the probe command, caching both per target.
+func (s *S) offered(f Feature) (bool, string) {
+	t := s.Settings.Target
+	if f.FEAT != "" {
+		lines := s.featLines(t)
+		for _, l := range lines {
+			kw := strings.ToUpper(strings.TrimSpace(l))
+			if kw == f.FEAT || strings.HasPrefix(kw, f.FEAT+" ") || strings.HasPrefix(kw, f.FEAT+";") {
+				return true, "listed by FEAT"
+			}
+		}
+		if f.Probe == "" {
+			return false, "FEAT does not list " + f.FEAT
+		}
+	}
+	if f.Probe == "" {
+		return true, "" // the scenario learns it from its own command (Offered)
+	}
+	key := t.Addr() + " " + f.Name
+	offers.Lock()
+	r, seen := offers.probe[key]
+	offers.Unlock()
+	if seen {
+		s.Note("%s: the probe %q drew %s earlier in this run", f.Name, f.Probe, r)
+	} else {
+		var c *Conn
+		if f.PreLogin {
+			c = s.DialTarget(t)
+		} else {
+			c = s.LoginAs(t, t.User, t.Password, "")
+		}
+		c.housekeeping = true
+		r = c.Cmd("%s", f.Probe)
+		if f.Reset != "" && r.Class() == 2 {
+			c.Cmd("%s", f.Reset)
+		}
+		c.Close()
+		offers.Lock()
+		offers.probe[key] = r
+		offers.Unlock()
+	}
+	if notImplemented(r.Code) {
+		return false, fmt.Sprintf("%q answered %s", f.Probe, r)
+	}
+	return true, ""
+}
+
+// featLines returns the target's FEAT feature lines (RFC 2389 §3), asking once per target.
+func (s *S) featLines(t Target) []string {
+	offers.Lock()
+	lines, seen := offers.feat[t.Addr()]
+	offers.Unlock()
+	if seen {
+		return lines
+	}
+	c := s.LoginAs(t, t.User, t.Password, "")
+	c.housekeeping = true
+	r := c.Cmd("FEAT")
+	c.Close()
+	if r.Code == 211 && len(r.Lines) > 2 {
+		lines = r.Lines[1 : len(r.Lines)-1]
+	}
+	offers.Lock()
+	offers.feat[t.Addr()] = lines
+	offers.Unlock()
+	return lines
+}
+
+// Condition returns the target's description of a condition, with its endpoint resolved, or
+// skips the scenario when the target config does not provide it.
+func (s *S) Condition(name ConditionName) ResolvedCondition {
+	var c Condition
+	ok := false
+	if tc := s.Settings.TargetConfig; tc != nil {
+		c, ok = tc.Conditions[name]
+	}
+	if !ok {
+		ginkgo.Skip(fmt.Sprintf("condition not provided: %s (describe it in --target-config)", name), 1)
+	}
+	rc := ResolvedCondition{Condition: c, Target: s.Settings.Target}
+	if c.Target != "" {
+		t, err := ParseTarget(c.Target)
+		if err != nil {
+			ginkgo.Fail(fmt.Sprintf("condition %s: %v", name, err), 1)
+		}
+		t.TLS = s.Settings.Target.TLS
+		rc.Target = t
+	}
+	if c.User != "" {
+		rc.Target.User, rc.Target.Password = c.User, c.Password
+	}
+	return rc
+}
+
+// ResolvedCondition is a Condition with the endpoint and credentials to use.
+type ResolvedCondition struct {
+	Condition
+	Target Target
+}
