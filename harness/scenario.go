@@ -206,7 +206,12 @@ func sectionText(section string) string {
 		return section
 	}
 	if doc == "deflate" {
-		return "draft-preston-ftpext-deflate §" + id
+		doc = "draft-preston-ftpext-deflate"
+	}
+	for _, kind := range []string{"appendix-", "annex-"} {
+		if n, ok := strings.CutPrefix(id, kind); ok {
+			return doc + " " + strings.ToUpper(kind[:1]) + kind[1:len(kind)-1] + " " + n
+		}
 	}
 	return doc + " §" + id
 }

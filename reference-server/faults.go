@@ -17,8 +17,9 @@ import (
 //   - a named check (faults.has) at the one place in the code that a fault needs, for what the
 //     two others cannot reach (data on the data connection, addresses).
 //
-// Adding a fault is one entry in faultCatalogue, plus a check where it acts when it is neither a
-// reply nor a table fault.
+// Adding a fault is one entry in a catalogue file (faults_<group>.go registers its group's
+// faults with registerFaults in init), plus a check where it acts when it is neither a reply nor
+// a table fault (mark it check: true).
 
 // Fault describes one fault of the catalogue.
 type Fault struct {
@@ -26,10 +27,17 @@ type Fault struct {
 	Description string // what the faulty server does
 	Group       string // the command group whose rule it breaks
 	RFC         string // the rule it breaks, "959:4.2"
+	// Commands are the commands whose behaviour the fault changes; the mutation run picks the
+	// scenarios labelled with them. Empty: every command (reply-format faults).
+	Commands []string
 
 	reply func(cmd string, r *wireReply)
 	table func(t commands)
+	check bool // acts through a named check (faultSet.has) in the server's code
 }
+
+// registerFaults adds a group's faults to the catalogue; catalogue files call it from init.
+func registerFaults(fs ...Fault) { faultCatalogue = append(faultCatalogue, fs...) }
 
 // Names of faults that act through a named check.
 const (
@@ -37,9 +45,14 @@ const (
 	faultPASVWrongPort = "pasv-wrong-port"
 )
 
-var faultCatalogue = []Fault{
+var faultCatalogue []Fault
+
+func init() { registerFaults(coreFaults...) }
+
+// coreFaults are the first faults, one of each hook kind.
+var coreFaults = []Fault{
 	{
-		Name: "retr-226-as-250", Group: "transfer", RFC: "959:5.4",
+		Name: "retr-226-as-250", Group: "transfer", RFC: "959:5.4", Commands: []string{"RETR"},
 		Description: "RETR ends with 250 instead of 226 (same class, but a code §5.4's order does not give after the data connection closes)",
 		reply: func(cmd string, r *wireReply) {
 			if cmd == "RETR" && r.code == codeClosingData {
@@ -53,7 +66,7 @@ var faultCatalogue = []Fault{
 		reply:       func(_ string, r *wireReply) { r.eol = "\n" },
 	},
 	{
-		Name: "pwd-unquoted", Group: "directory", RFC: "959:7",
+		Name: "pwd-unquoted", Group: "directory", RFC: "959:appendix-2", Commands: []string{"PWD", "XPWD"},
 		Description: "PWD answers 257 with the path not in double quotes",
 		reply: func(cmd string, r *wireReply) {
 			if (cmd == "PWD" || cmd == "XPWD") && r.code == codePathCreated {
@@ -62,7 +75,7 @@ var faultCatalogue = []Fault{
 		},
 	},
 	{
-		Name: "rnto-without-rnfr", Group: "rename", RFC: "959:4.1.3",
+		Name: "rnto-without-rnfr", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNTO"},
 		Description: "RNTO without a preceding RNFR is answered 250 instead of 503",
 		table: func(t commands) {
 			c := t["RNTO"]
@@ -78,11 +91,11 @@ var faultCatalogue = []Fault{
 		},
 	},
 	{
-		Name: faultNLSTLongForm, Group: "listing", RFC: "959:4.1.3",
+		Name: faultNLSTLongForm, Group: "listing", RFC: "959:4.1.3", Commands: []string{"NLST"}, check: true,
 		Description: "NLST sends LIST's long lines instead of bare names",
 	},
 	{
-		Name: faultPASVWrongPort, Group: "data-connection", RFC: "959:4.1.2",
+		Name: faultPASVWrongPort, Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PASV", "EPSV"}, check: true,
 		Description: "PASV and EPSV name a port one above the one the server listens on",
 	},
 }

@@ -18,8 +18,8 @@ func TestFaultCatalogue(t *testing.T) {
 		if f.Description == "" || f.Group == "" || !strings.Contains(f.RFC, ":") {
 			t.Errorf("%s: incomplete entry %+v", f.Name, f)
 		}
-		if f.reply == nil && f.table == nil && f.Name != faultNLSTLongForm && f.Name != faultPASVWrongPort {
-			t.Errorf("%s: no hook and no named check", f.Name)
+		if (f.reply == nil && f.table == nil) == !f.check {
+			t.Errorf("%s: needs exactly one of a reply hook, a table hook or a named check", f.Name)
 		}
 	}
 	if _, err := New(Config{Root: t.TempDir(), Faults: []string{"no-such-fault"}}, nil); err == nil || !strings.Contains(err.Error(), "retr-226-as-250") {
