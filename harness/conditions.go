@@ -30,12 +30,14 @@ const (
 	CondIOError         ConditionName = "io-error"         // 451 on a transfer of Path.
 	CondPageStructure   ConditionName = "page-structure"   // STRU P offered; 551 for a file whose page type is unknown. Path.
 	CondMount           ConditionName = "mount"            // SMNT Path answers 250.
+	CondAnnounceOpen    ConditionName = "announce-open"    // 125 (not 150) when the passive data connection is already open. Target.
+	CondKeepData        ConditionName = "keep-data"        // MODE B transfers keep the data connection open: 250/225, then 125. Target.
 )
 
 var conditionNames = []ConditionName{
 	CondStartDelay, CondAccountLogin, CondAccountStore, CondDiskFull, CondQuota, CondBusyFile,
 	CondRefusedName, CondReadOnlyDir, CondConnectionLimit, CondIdleTimeout, CondIOError,
-	CondPageStructure, CondMount,
+	CondPageStructure, CondMount, CondAnnounceOpen, CondKeepData,
 }
 
 // KnownCondition reports whether name is in the closed list.

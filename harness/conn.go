@@ -32,6 +32,9 @@ type Conn struct {
 	closed   bool
 	tls      bool
 	loggedIn bool
+	// protectData is set once PROT P has been accepted (RFC 4217 §9): data connections then
+	// start TLS too.
+	protectData bool
 
 	scenario     *S     // the scenario that owns it, for the write guard
 	housekeeping bool   // the harness's own connection (scratch directory): not guarded

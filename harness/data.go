@@ -56,7 +56,7 @@ func (c *Conn) Data(kind DataKind) (*Data, Reply) {
 
 // OpenData is Data returning its error instead of failing.
 func (c *Conn) OpenData(kind DataKind) (*Data, Reply, error) {
-	d := &Data{Kind: kind, c: c}
+	d := &Data{Kind: kind, c: c, tls: c.protectData}
 	var r Reply
 	var err error
 	if kind.Passive() {
