@@ -236,6 +236,10 @@ func (c *Conn) attribute(r *Reply) *pending {
 			c.loggedIn, c.cwd = false, ""
 		case (p.verb == "CWD" || p.verb == "XCWD") && r.Class() == 2:
 			c.cwd = resolvePath(c.cwd, p.arg)
+		case p.verb == "PROT" && r.Code == 200:
+			c.protectData = strings.EqualFold(strings.TrimSpace(p.arg), "P")
+		case p.verb == "CCC" && r.Code == 200:
+			c.protectData = false
 		case (p.verb == "CDUP" || p.verb == "XCUP") && r.Class() == 2 && c.cwd != "":
 			c.cwd = path.Dir(c.cwd)
 		}
