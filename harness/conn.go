@@ -238,8 +238,6 @@ func (c *Conn) attribute(r *Reply) *pending {
 			c.cwd = resolvePath(c.cwd, p.arg)
 		case p.verb == "PROT" && r.Code == 200:
 			c.protectData = strings.EqualFold(strings.TrimSpace(p.arg), "P")
-		case p.verb == "CCC" && r.Code == 200:
-			c.protectData = false
 		case (p.verb == "CDUP" || p.verb == "XCUP") && r.Class() == 2 && c.cwd != "":
 			c.cwd = path.Dir(c.cwd)
 		}
