@@ -36,6 +36,7 @@ type Conn struct {
 	// start TLS too.
 	protectData bool
 
+	slot         *slot  // held while open when --max-sessions caps sessions
 	scenario     *S     // the scenario that owns it, for the write guard
 	housekeeping bool   // the harness's own connection (scratch directory): not guarded
 	cwd          string // current directory as far as the harness knows; "" if unknown
@@ -56,9 +57,20 @@ var ErrClosedByServer = errors.New("the server closed the control connection")
 // §5.4 "Connection Establishment"). The greeting is returned; the caller judges it.
 func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline time.Time) (*Conn, []Reply, error) {
 	c := &Conn{id: id, target: t, rec: rec, timeout: timeout, deadline: deadline}
+	waitUntil := deadline
+	if waitUntil.IsZero() {
+		waitUntil = time.Now().Add(timeout)
+	}
+	sl, err := acquireSlot(Current.SlotDir, Current.MaxSessions, waitUntil)
+	if err != nil {
+		rec.note(id, "%v", err)
+		return nil, nil, err
+	}
+	c.slot = sl
 	d := net.Dialer{Timeout: c.budget()}
 	nc, err := d.Dial("tcp", t.Addr())
 	if err != nil {
+		sl.release()
 		rec.note(id, "connect to %s failed: %v", t.Addr(), err)
 		return nil, nil, fmt.Errorf("cannot connect to %s: %w", t.Addr(), cleanNetErr(err))
 	}
@@ -68,6 +80,7 @@ func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline t
 		tc.SetDeadline(time.Now().Add(c.budget()))
 		if err := tc.Handshake(); err != nil {
 			nc.Close()
+			sl.release()
 			rec.note(id, "implicit TLS handshake failed: %v", err)
 			return nil, nil, fmt.Errorf("implicit TLS handshake with %s failed: %w", t.Addr(), err)
 		}
@@ -292,6 +305,14 @@ func (c *Conn) WaitClosed() error {
 	return err
 }
 
+// quit ends a housekeeping session politely, ignoring what the server says.
+func (c *Conn) quit() {
+	if !c.closed {
+		c.TryCmd("QUIT")
+		c.Close()
+	}
+}
+
 // LoggedIn reports whether the last login exchange on this connection completed (230).
 func (c *Conn) LoggedIn() bool { return c.loggedIn }
 
@@ -302,6 +323,7 @@ func (c *Conn) Close() {
 	}
 	c.closed = true
 	c.nc.Close()
+	c.slot.release()
 	c.rec.note(c.id, "connection closed by the client")
 }
 

@@ -207,7 +207,7 @@ func (s *S) offered(f Feature) (bool, string) {
 		if f.Reset != "" && r.Class() == 2 {
 			c.Cmd("%s", f.Reset)
 		}
-		c.Close()
+		c.quit()
 		offers.Lock()
 		offers.probe[key] = r
 		offers.Unlock()
@@ -229,7 +229,7 @@ func (s *S) featLines(t Target) []string {
 	c := s.LoginAs(t, t.User, t.Password, "")
 	c.housekeeping = true
 	r := c.Cmd("FEAT")
-	c.Close()
+	c.quit()
 	if r.Code == 211 && len(r.Lines) > 2 {
 		lines = r.Lines[1 : len(r.Lines)-1]
 	}

@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 )
@@ -20,7 +21,6 @@ type scratch struct {
 	target Target
 	dir    string // absolute path on the server
 	prefix string // set instead of a directory when the server has no MKD: names start with it
-	conn   *Conn  // the housekeeping connection that created it
 }
 
 // writeVerbs change the server's file tree; the harness lets them name only paths inside the
@@ -56,8 +56,9 @@ func (s *S) ScratchOn(t Target) *scratch {
 	c := s.LoginAs(t, t.User, t.Password, "")
 	c.housekeeping = true
 	name := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-" + randomHex(4)
-	sc := &scratch{target: t, dir: path.Join(t.Scratch, name), conn: c}
+	sc := &scratch{target: t, dir: path.Join(t.Scratch, name)}
 	r := c.Cmd("MKD %s", sc.dir)
+	c.quit() // one session less while the scenario runs; removal opens its own
 	switch {
 	case r.Code == 257:
 	case r.Code == 500 || r.Code == 502:
@@ -137,24 +138,19 @@ func (sc *scratch) remove(s *S) {
 		s.Note("the server has no MKD; files named %s* in %s may remain", sc.prefix, sc.dir)
 		return
 	}
-	c := sc.conn
-	if c.Closed() {
-		var err error
-		if c, _, err = s.Connect(sc.target); err != nil {
-			s.Note("could not clean up %s: %v", sc.dir, err)
-			return
-		}
-		if err := c.Login(sc.target.User, sc.target.Password, ""); err != nil {
-			s.Note("could not clean up %s: %v", sc.dir, err)
-			return
-		}
+	c, _, err := s.Connect(sc.target)
+	if err == nil {
+		err = c.Login(sc.target.User, sc.target.Password, "")
+	}
+	if err != nil {
+		s.Note("could not clean up %s: %v", sc.dir, err)
+		return
 	}
 	c.housekeeping = true
 	if left := removeTree(c, sc.dir, sc.dir, 0); len(left) > 0 {
 		s.Note("could not remove from the target: %s", strings.Join(left, ", "))
 	}
-	c.TryCmd("QUIT")
-	c.Close()
+	c.quit()
 }
 
 // removeTree deletes dir's entries (files with DELE, directories recursively) and then dir.
@@ -202,6 +198,40 @@ func listNames(c *Conn, dir string) []string {
 		return names
 	}
 	return nil
+}
+
+// CleanupStale removes what interrupted earlier runs left in the target's scratch root: the
+// directories whose names start with ScratchPrefix, and nothing else. It returns what it removed
+// and what it could not.
+func CleanupStale(t Target, timeout time.Duration) (removed, left []string, err error) {
+	rec := newRecorder()
+	c, _, err := dialConn(t, 1, rec, timeout, time.Time{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.Close()
+	c.housekeeping = true
+	if err := c.Login(t.User, t.Password, ""); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range listNames(c, t.Scratch) {
+		base := path.Base(name)
+		if !strings.HasPrefix(base, ScratchPrefix) {
+			continue
+		}
+		dir := path.Join(t.Scratch, base)
+		if r, err := c.TryCmd("DELE %s", dir); err == nil && r.Class() == 2 {
+			removed = append(removed, dir) // a file left by a run without MKD
+			continue
+		}
+		if l := removeTree(c, dir, dir, 0); len(l) > 0 {
+			left = append(left, l...)
+		} else {
+			removed = append(removed, dir)
+		}
+	}
+	c.quit()
+	return removed, left, nil
 }
 
 func randomHex(n int) string {

@@ -22,6 +22,9 @@ type Settings struct {
 	ReadOnly     bool          `json:"read_only"` // run only scenarios that write nothing
 	Active       bool          `json:"active"`    // default data connections are PORT/EPRT, not PASV/EPSV
 	MaxSessions  int           `json:"max_sessions"`
+	// SlotDir holds the lock files that enforce MaxSessions across worker processes; the
+	// runner creates it. Empty: no cap.
+	SlotDir string `json:"slot_dir,omitempty"`
 }
 
 // SettingsEnv carries Settings from the parent process to its workers.
