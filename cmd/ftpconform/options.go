@@ -22,8 +22,11 @@ type options struct {
 	labelFilter string
 	list        bool
 	explain     string
+	cleanup     bool
 	version     bool
 	verbose     bool
+	// embeddedFaults are --embedded-fault (faults.go).
+	embeddedFaults []string
 }
 
 // stringList is a repeatable string flag.
@@ -43,8 +46,10 @@ func newFlagSet(o *options) (*flag.FlagSet, *harness.Flags) {
 	fs.StringVar(&o.labelFilter, "label-filter", "", "run only scenarios whose labels match this ginkgo label filter, e.g. 'cmd: containsAny {RETR, STOR}'")
 	fs.BoolVar(&o.list, "list", false, "list the scenarios (ID, level, title, labels) and exit")
 	fs.StringVar(&o.explain, "explain", "", "print one scenario (`ID`) with its RFC section and requirement, and exit")
+	fs.BoolVar(&o.cleanup, "cleanup", false, "remove what interrupted earlier runs left in the target's scratch directory ("+harness.ScratchPrefix+"*), and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.verbose, "v", false, "show the workers' output as they run")
+	registerFaultFlag(fs, o)
 	return fs, hf
 }
 
@@ -70,8 +75,14 @@ func parseArgs(args []string) (options, error) {
 		return o, err
 	}
 	o.settings = s
+	if o.cleanup && !s.HasTarget() {
+		return o, errors.New("--cleanup needs --target (the embedded reference server starts empty every time)")
+	}
 	if s.TargetConfig != nil && !s.HasTarget() {
 		return o, errors.New("--target-config describes a target, but no --target is given (the embedded reference server describes itself)")
+	}
+	if err := checkEmbeddedFaults(o); err != nil {
+		return o, err
 	}
 	if o.procs < 1 {
 		return o, fmt.Errorf("--procs %d: must be at least 1", o.procs)

@@ -41,6 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.explain != "" {
 		return explain(o, stdout, stderr)
 	}
+	if o.cleanup {
+		return cleanup(o.settings, stdout, stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return conformance(ctx, o, stdout, stderr)
@@ -55,7 +58,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	s := o.settings
 	info := harness.RunInfo{SchemaVersion: reports.SchemaVersion, SuiteVersion: suiteVersion()}
 	if !s.HasTarget() {
-		srv, stopServer, err := startEmbeddedServer(o.reportDir)
+		srv, stopServer, err := startEmbeddedServer(o.reportDir, faultsOf(o))
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpconform: %v\n", err)
 			return exitUnreachable
@@ -83,9 +86,16 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 
 	procs := o.procs
 	if s.MaxSessions > 0 {
-		// Each worker holds its own connections: share the cap among them.
+		// The harness enforces the cap across workers with lock files in SlotDir; more workers
+		// than sessions would only wait for each other.
 		procs = min(procs, s.MaxSessions)
-		s.MaxSessions = max(1, s.MaxSessions/procs)
+		slots, err := os.MkdirTemp("", "ftpconform-sessions-")
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpconform: --max-sessions: %v\n", err)
+			return exitUsage
+		}
+		defer os.RemoveAll(slots)
+		s.SlotDir = slots
 	}
 	info.Settings = s
 	harness.Current = s
@@ -155,19 +165,19 @@ func prepareReportDir(dir string) error {
 	return nil
 }
 
-// embeddedFaults are switched on in the embedded reference server; tests set them to see
-// the suite fail on a server that breaks a rule.
+// embeddedFaults are switched on in the embedded reference server, before --embedded-fault's;
+// tests set them to see the suite fail on a server that breaks a rule.
 var embeddedFaults []string
 
 // startEmbeddedServer starts the reference server with its log in the report directory. The
 // returned stop function stops the server and closes the log.
-func startEmbeddedServer(reportDir string) (*embedded.Instance, func() error, error) {
+func startEmbeddedServer(reportDir string, faults []string) (*embedded.Instance, func() error, error) {
 	logFile := filepath.Join(reportDir, "reference-server.log")
 	f, err := os.Create(logFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reference server log: %v", err)
 	}
-	srv, err := embedded.Start(embedded.Options{Logger: slog.New(slog.NewTextHandler(f, nil)), Faults: embeddedFaults})
+	srv, err := embedded.Start(embedded.Options{Logger: slog.New(slog.NewTextHandler(f, nil)), Faults: faults})
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("cannot start the embedded reference server: %v", err)
@@ -205,4 +215,29 @@ func firstLines(s string, n int) []string {
 		lines = append(lines[:n], "…")
 	}
 	return lines
+}
+
+// cleanup removes the scratch directories that interrupted runs left on the target. It exits 0
+// when nothing is left, 1 when something could not be removed, 3 when the target is unreachable.
+func cleanup(s harness.Settings, stdout, stderr io.Writer) int {
+	if _, err := probe(s.Target, s.ReplyTimeout); err != nil {
+		fmt.Fprintf(stderr, "ftpconform: %v\n", err)
+		return exitUnreachable
+	}
+	removed, left, err := harness.CleanupStale(s.Target, s.ReplyTimeout)
+	if err != nil {
+		fmt.Fprintf(stderr, "ftpconform: --cleanup: %v\n", err)
+		return exitUnreachable
+	}
+	for _, r := range removed {
+		fmt.Fprintf(stdout, "removed %s\n", r)
+	}
+	for _, l := range left {
+		fmt.Fprintf(stdout, "could not remove %s\n", l)
+	}
+	fmt.Fprintf(stdout, "%d removed, %d left in %s\n", len(removed), len(left), s.Target)
+	if len(left) > 0 {
+		return exitNotConformant
+	}
+	return exitConformant
 }
