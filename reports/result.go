@@ -26,8 +26,12 @@ type Scenario struct {
 	Replies    []harness.Step
 }
 
-// Command is the scenario's group in "by command" listings: its first command.
+// Command is the scenario's group in "by command" listings: the command its ID is named
+// after (RETR for RETR-004, CONNECT for the greeting's), else its first command.
 func (s Scenario) Command() string {
+	if prefix, _ := splitID(s.ID); len(prefix) > 1 && strings.HasSuffix(prefix, "-") {
+		return strings.TrimSuffix(prefix, "-")
+	}
 	if len(s.Commands) > 0 {
 		return s.Commands[0]
 	}

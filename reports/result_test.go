@@ -129,3 +129,19 @@ func TestReasonWithoutTheRestatedTitle(t *testing.T) {
 		t.Errorf("reason %q", got)
 	}
 }
+
+func TestCommandGroup(t *testing.T) {
+	for _, c := range []struct {
+		s    Scenario
+		want string
+	}{
+		{Scenario{Spec: harness.Spec{ID: "PASS-002", Commands: []string{"USER", "PASS"}}}, "PASS"},
+		{Scenario{Spec: harness.Spec{ID: "CONNECT-001", Commands: []string{"<connect>"}}}, "CONNECT"},
+		{Scenario{Spec: harness.Spec{Commands: []string{"NOOP"}}}, "NOOP"},
+		{Scenario{}, "(no command)"},
+	} {
+		if got := c.s.Command(); got != c.want {
+			t.Errorf("%+v: Command() = %q, want %q", c.s.Spec, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/reference-server/embedded"
 	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -427,5 +429,59 @@ func TestInterrupt(t *testing.T) {
 	}
 	if _, r := readFinal(t, dir); r.Conformant() || len(r.Failures()) != 1 {
 		t.Errorf("an interrupted run: %+v", r.Counts)
+	}
+}
+
+func TestCleanup(t *testing.T) {
+	srv, err := embedded.Start(embedded.Options{MainOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop(context.Background())
+	stale := filepath.Join(srv.Root, harness.ScratchPrefix+"stale", "sub")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stale, "f"), []byte("x"), 0o644)
+	os.Mkdir(filepath.Join(srv.Root, "keep"), 0o755)
+
+	code, out, stderr := runCmd(t, "--target", srv.Target, "--cleanup")
+	if code != exitConformant || !strings.Contains(out, "1 removed, 0 left") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Root, harness.ScratchPrefix+"stale")); !os.IsNotExist(err) {
+		t.Errorf("the stale directory is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Root, "keep")); err != nil {
+		t.Errorf("--cleanup removed a directory it does not own: %v", err)
+	}
+	if code, _, _ := runCmd(t, "--cleanup"); code != exitUsage {
+		t.Errorf("--cleanup without a target: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestMaxSessions(t *testing.T) {
+	target := fakeServer(t)
+	code, out, _ := runCmd(t, "--target", targetURL(target), "--report-dir", t.TempDir(), "--max-sessions", "1",
+		"--label-filter", "runner-test && !runner-fails && !runner-hangs")
+	if code != exitConformant || !strings.Contains(out, "on 1 workers") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// The real suite against the embedded server, a few scenarios of it: they pass, and fail when
+// the server breaks the rule they check.
+func TestSuiteAgainstTheEmbeddedServer(t *testing.T) {
+	t.Setenv(harness.TargetEnv, "")
+	code, out, _ := runCmd(t, "--report-dir", t.TempDir(), "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
+	if code != exitConformant || !strings.Contains(out, "2 passed") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+
+	embeddedFaults = []string{"pwd-unquoted"}
+	defer func() { embeddedFaults = nil }()
+	code, out, _ = runCmd(t, "--report-dir", t.TempDir(), "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
+	if code != exitNotConformant || !strings.Contains(out, "CWD-001") || !strings.Contains(out, "1 passed, 1 failed") {
+		t.Errorf("with PWD's path unquoted: exit %d:\n%s", code, out)
 	}
 }
