@@ -69,6 +69,9 @@ const (
 	unknownPageFile  = "/unknown-page-type.dat"
 	mountName        = "/archive"
 	homesDir         = "/homes"
+	// restartMarkers makes RETR in block and compressed mode send a restart marker every so
+	// many bytes (RFC 959 §3.5), so that restart from a server marker can be exercised.
+	restartMarkers = 16 * 1024
 	passwordBytes    = 12
 	ioErrorFileBytes = 64 * 1024
 )
@@ -215,6 +218,7 @@ func (b *builder) mainConditions(cfg *refserver.Config) error {
 	}
 	cfg.Mounts = map[string]string{mountName: mount}
 	b.set(harness.CondMount, harness.Condition{Path: mountName})
+	cfg.RestartMarkerInterval = restartMarkers
 	return nil
 }
 
@@ -245,6 +249,14 @@ func (b *builder) extraInstances() error {
 			cfg.UnknownPageTypePaths = []string{unknownPageFile}
 			return file(root, unknownPageFile, []byte("A file whose page type this server does not know.\n"))
 		}, func(c *harness.Condition) { c.Path = unknownPageFile }},
+		{harness.CondAnnounceOpen, func(cfg *refserver.Config, _ string) error {
+			cfg.PassiveReply125 = true
+			return nil
+		}, nil},
+		{harness.CondKeepData, func(cfg *refserver.Config, _ string) error {
+			cfg.KeepDataConnection = true
+			return nil
+		}, nil},
 	}
 	for _, e := range extras {
 		root, err := b.dir(string(e.name))

@@ -167,7 +167,8 @@ func TestEveryConditionIsReal(t *testing.T) {
 	})
 	all := []harness.ConditionName{harness.CondStartDelay, harness.CondAccountLogin, harness.CondAccountStore,
 		harness.CondDiskFull, harness.CondQuota, harness.CondBusyFile, harness.CondRefusedName, harness.CondReadOnlyDir,
-		harness.CondConnectionLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount}
+		harness.CondConnectionLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount,
+		harness.CondAnnounceOpen, harness.CondKeepData}
 	if len(inst.TargetConfig.Conditions) != len(all) {
 		t.Fatalf("%d conditions described, want %d", len(inst.TargetConfig.Conditions), len(all))
 	}
@@ -260,6 +261,25 @@ func TestEveryConditionIsReal(t *testing.T) {
 			d.cmd("SMNT "+c.Path, "250")
 			d.cmd("SIZE README", "213")
 		},
+		harness.CondAnnounceOpen: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			data := d.pasvData()
+			d.cmd("LIST", "125") // the client connected before LIST: already open
+			io.Copy(io.Discard, data)
+			d.expect("226")
+		},
+		harness.CondKeepData: func(t *testing.T, c harness.Condition) {
+			d := login(t, inst, c)
+			d.cmd("MODE B", "200")
+			data := d.pasvData()
+			d.cmd("LIST", "150")
+			readBlocks(t, data)
+			d.expect("250") // not 226: the data connection stays open
+			d.cmd("NLST", "125")
+			readBlocks(t, data)
+			d.expect("250")
+			d.cmd("ABOR", "225")
+		},
 	}
 	for _, name := range all {
 		c := cond(name)
@@ -267,6 +287,60 @@ func TestEveryConditionIsReal(t *testing.T) {
 			t.Parallel()
 			tests[name](t, c)
 		})
+	}
+}
+
+// readBlocks reads block-mode data (RFC 959 §3.4.2) up to the block that ends the file.
+func readBlocks(t *testing.T, r io.Reader) {
+	t.Helper()
+	for {
+		var hdr [3]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			t.Fatalf("block header: %v", err)
+		}
+		if _, err := io.CopyN(io.Discard, r, int64(hdr[1])<<8|int64(hdr[2])); err != nil {
+			t.Fatalf("block data: %v", err)
+		}
+		if hdr[0]&64 != 0 {
+			return
+		}
+	}
+}
+
+func TestMainServerSendsRestartMarkers(t *testing.T) {
+	inst, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Stop(context.Background())
+	if err := os.WriteFile(inst.Root+"/big", make([]byte, 2*restartMarkers), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := loginURL(t, inst.Target)
+	d.cmd("TYPE I", "200")
+	d.cmd("MODE B", "200")
+	data := d.pasvData()
+	d.cmd("RETR big", "150")
+	var markers []string
+	for {
+		var hdr [3]byte
+		if _, err := io.ReadFull(data, hdr[:]); err != nil {
+			t.Fatal(err)
+		}
+		p := make([]byte, int(hdr[1])<<8|int(hdr[2]))
+		if _, err := io.ReadFull(data, p); err != nil {
+			t.Fatal(err)
+		}
+		if hdr[0]&16 != 0 {
+			markers = append(markers, string(p))
+		}
+		if hdr[0]&64 != 0 {
+			break
+		}
+	}
+	d.expect("226")
+	if want := []string{strconv.Itoa(restartMarkers), strconv.Itoa(2 * restartMarkers)}; strings.Join(markers, ",") != strings.Join(want, ",") {
+		t.Fatalf("markers %q, want %q", markers, want)
 	}
 }
 
