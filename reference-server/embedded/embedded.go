@@ -55,23 +55,23 @@ type Instance struct {
 
 // Condition settings of the embedded instances.
 const (
-	testUser         = "ftpconform"
-	quotaLimit       = 4096
-	connectionLimit  = 2
-	idleSeconds      = 2
-	startDelay       = "1s"
-	storageBudget    = 1 // with a 1-byte file already there: no room at all
-	refusedPattern   = "*.refused"
-	refusedExample   = "name.refused"
-	readOnlyDir      = "/readonly"
-	busyFile         = "/busy.txt"
-	ioErrorFile      = "/ioerror.bin"
-	unknownPageFile  = "/unknown-page-type.dat"
-	mountName        = "/archive"
-	homesDir         = "/homes"
+	testUser        = "ftpconform"
+	quotaLimit      = 4096
+	connectionLimit = 2
+	idleSeconds     = 2
+	startDelay      = "1s"
+	storageBudget   = 1 // with a 1-byte file already there: no room at all
+	refusedPattern  = "*.refused"
+	refusedExample  = "name.refused"
+	readOnlyDir     = "/readonly"
+	busyFile        = "/busy.txt"
+	ioErrorFile     = "/ioerror.bin"
+	unknownPageFile = "/unknown-page-type.dat"
+	mountName       = "/archive"
+	homesDir        = "/homes"
 	// restartMarkers makes RETR in block and compressed mode send a restart marker every so
 	// many bytes (RFC 959 §3.5), so that restart from a server marker can be exercised.
-	restartMarkers = 16 * 1024
+	restartMarkers   = 16 * 1024
 	passwordBytes    = 12
 	ioErrorFileBytes = 64 * 1024
 )
