@@ -40,9 +40,3 @@ func checkEmbeddedFaults(o options) error {
 	}
 	return nil
 }
-
-// faultsOf are the faults to switch on in the embedded server: the flag's, after those a
-// test set in embeddedFaults.
-func faultsOf(o options) []string {
-	return append(slices.Clone(embeddedFaults), o.embeddedFaults...)
-}

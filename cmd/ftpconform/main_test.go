@@ -478,9 +478,7 @@ func TestSuiteAgainstTheEmbeddedServer(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 
-	embeddedFaults = []string{"pwd-unquoted"}
-	defer func() { embeddedFaults = nil }()
-	code, out, _ = runCmd(t, "--report-dir", t.TempDir(), "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
+	code, out, _ = runCmd(t, "--report-dir", t.TempDir(), "--embedded-fault", "pwd-unquoted", "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
 	if code != exitNotConformant || !strings.Contains(out, "CWD-001") || !strings.Contains(out, "1 passed, 1 failed") {
 		t.Errorf("with PWD's path unquoted: exit %d:\n%s", code, out)
 	}

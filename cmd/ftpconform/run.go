@@ -58,7 +58,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	s := o.settings
 	info := harness.RunInfo{SchemaVersion: reports.SchemaVersion, SuiteVersion: suiteVersion()}
 	if !s.HasTarget() {
-		srv, stopServer, err := startEmbeddedServer(o.reportDir, faultsOf(o))
+		srv, stopServer, err := startEmbeddedServer(o.reportDir, o.embeddedFaults)
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpconform: %v\n", err)
 			return exitUnreachable
@@ -164,10 +164,6 @@ func prepareReportDir(dir string) error {
 	}
 	return nil
 }
-
-// embeddedFaults are switched on in the embedded reference server, before --embedded-fault's;
-// tests set them to see the suite fail on a server that breaks a rule.
-var embeddedFaults []string
 
 // startEmbeddedServer starts the reference server with its log in the report directory. The
 // returned stop function stops the server and closes the log.
