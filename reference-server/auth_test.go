@@ -26,19 +26,19 @@ func TestLogin(t *testing.T) {
 		steps []step
 	}{
 		{"plain password", []step{{"USER alice", 331, ""}, {"PASS secret", 230, "alice"}, {"PWD", 257, `"/"`}}},
-		{"wrong password", []step{{"USER alice", 331, ""}, {"PASS wrong", 530, ""}, {"PWD", 530, ""}}},
+		{"wrong password", []step{{"USER alice", 331, ""}, {"PASS wrong", 530, ""}, {"PWD", 550, "Not logged in"}}},
 		{"unknown user gets 331 too (RFC 2577 §7)", []step{{"USER nobody", 331, ""}, {"PASS x", 530, ""}}},
 		{"bcrypt hash", []step{{"USER hash", 331, ""}, {"PASS hashed-pw", 230, ""}}},
 		{"bcrypt wrong", []step{{"USER hash", 331, ""}, {"PASS " + string(hash), 530, ""}}},
 		{"anonymous", []step{{"USER anonymous", 331, "e-mail"}, {"PASS guest@example.org", 230, "read-only"}, {"MKD x", 550, ""}}},
 		{"empty password", []step{{"USER anonymous", 331, ""}, {"PASS", 230, ""}}},
-		{"account for login (332)", []step{{"USER acct", 331, ""}, {"PASS pw", 332, "ACCT"}, {"PWD", 530, ""}, {"ACCT dept7", 230, ""}, {"PWD", 257, ""}}},
+		{"account for login (332)", []step{{"USER acct", 331, ""}, {"PASS pw", 332, "ACCT"}, {"PWD", 550, "Not logged in"}, {"ACCT dept7", 230, ""}, {"PWD", 257, ""}}},
 		{"wrong account", []step{{"USER acct", 331, ""}, {"PASS pw", 332, ""}, {"ACCT nope", 530, ""}, {"ACCT dept7", 503, ""}}},
 		{"account superfluous (202)", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"ACCT x", 202, ""}}},
 		{"account for storing (532)", []step{{"USER store", 331, ""}, {"PASS pw", 230, ""}, {"STOR f", 532, ""}, {"APPE f", 532, ""}, {"STOU", 532, ""}, {"ACCT dept7", 230, "storing"}, {"ACCT dept7", 202, ""}}},
-		{"USER again changes user", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"USER nobody", 331, ""}, {"PWD", 530, ""}}},
+		{"USER again changes user", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"USER nobody", 331, ""}, {"PWD", 550, "Not logged in"}}},
 		{"PASS after login", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"PASS secret", 503, ""}}},
-		{"REIN logs out (220)", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"TYPE I", 200, ""}, {"REIN", 220, ""}, {"PWD", 530, ""}, {"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"STAT", 211, "ASCII"}}},
+		{"REIN logs out (220)", []step{{"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"TYPE I", 200, ""}, {"REIN", 220, ""}, {"PWD", 550, "Not logged in"}, {"USER alice", 331, ""}, {"PASS secret", 230, ""}, {"STAT", 211, "ASCII"}}},
 		{"QUIT (221)", []step{{"QUIT", 221, ""}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -173,7 +173,7 @@ var codeCases = []codeCase{
 	{502, "SMNT where no mounts are configured", nil, simple("SMNT /x")},
 	{503, "RNTO without RNFR", nil, simple("RNTO x")},
 	{504, "TYPE with an unknown type", nil, simple("TYPE X")},
-	{530, "PWD before login", nil, func(t *testing.T, ts *testServer) reply { c, _ := dial(t, ts.addr); return c.cmd("PWD") }},
+	{530, "CWD before login", nil, func(t *testing.T, ts *testServer) reply { c, _ := dial(t, ts.addr); return c.cmd("CWD /") }},
 	{532, "a user with account_store: STOR before ACCT", func(c *Config) {
 		c.Users = append(c.Users, User{Name: "st", Password: "pw", Account: "a1", AccountStore: true})
 	}, asUser("st", "pw", "STOR f")},

@@ -27,7 +27,10 @@ type handler func(s *session, arg string)
 type command struct {
 	name    string
 	handler handler // nil: recognized but not implemented (502)
-	login   bool    // needs a completed login: 530 before
+	login   bool    // needs a completed login: 530 before (or notLoggedIn)
+	// notLoggedIn is the reply before login for a command whose reply rows (RFC 959 §5.4 and
+	// the extensions') have no 530; 0 means 530. The server answers within every row.
+	notLoggedIn int
 	arg     argRule
 	follows string // must come right after a positive reply to this command: 503 otherwise
 	syntax  string // for HELP: the command with its arguments
@@ -61,8 +64,8 @@ var commandTable = []command{
 	// Transfer parameters (RFC 959 §4.1.2, RFC 2428).
 	{name: "PORT", handler: cmdPORT, login: true, keepsRest: true, arg: argRequired, syntax: "PORT h1,h2,h3,h4,p1,p2", help: "connect to this address for the next transfer"},
 	{name: "PASV", handler: cmdPASV, login: true, keepsRest: true, arg: argNone, syntax: "PASV", help: "listen for the next data connection"},
-	{name: "EPRT", handler: cmdEPRT, login: true, keepsRest: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
-	{name: "EPSV", handler: cmdEPSV, login: true, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
+	{name: "EPRT", handler: cmdEPRT, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
+	{name: "EPSV", handler: cmdEPSV, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
 	{name: "TYPE", handler: cmdTYPE, login: true, keepsRest: true, arg: argRequired, syntax: "TYPE A [N|T|C] | E [N|T|C] | I | L 8", help: "set the representation type"},
 	{name: "STRU", handler: cmdSTRU, login: true, arg: argRequired, syntax: "STRU F|R|P", help: "set the file structure"},
 	{name: "MODE", handler: cmdMODE, login: true, arg: argRequired, syntax: "MODE S|B|C", help: "set the transfer mode"},
@@ -81,7 +84,7 @@ var commandTable = []command{
 	{name: "XRMD", aliasOf: "RMD"},
 	{name: "MKD", handler: cmdMKD, login: true, arg: argRequired, syntax: "MKD <path>", help: "make a directory"},
 	{name: "XMKD", aliasOf: "MKD"},
-	{name: "PWD", handler: cmdPWD, login: true, arg: argNone, syntax: "PWD", help: "print the working directory"},
+	{name: "PWD", handler: cmdPWD, login: true, notLoggedIn: codeFileUnavailable, arg: argNone, syntax: "PWD", help: "print the working directory"},
 	{name: "XPWD", aliasOf: "PWD"},
 	{name: "LIST", handler: cmdLIST, login: true, arg: argOptional, syntax: "LIST [<path>]", help: "list files, in the form of ls -l"},
 	{name: "NLST", handler: cmdNLST, login: true, arg: argOptional, syntax: "NLST [<path>]", help: "list file names"},
@@ -92,8 +95,8 @@ var commandTable = []command{
 	{name: "NOOP", handler: cmdNOOP, arg: argNone, syntax: "NOOP", help: "do nothing"},
 	// Extensions.
 	{name: "FEAT", handler: cmdFEAT, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
-	{name: "SIZE", handler: cmdSIZE, login: true, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
-	{name: "MDTM", handler: cmdMDTM, login: true, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},
+	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
+	{name: "MDTM", handler: cmdMDTM, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},
 	// Recognized, not implemented here: 502 (RFC 959 §5.4 allows 502 for them, or they are
 	// extensions that a server may leave out).
 	{name: "OPTS", syntax: "OPTS <command> [<options>]", help: "not implemented"},
@@ -166,7 +169,7 @@ func (s *session) precheck(c *command, arg string) bool {
 	case c.handler == nil:
 		s.reply(codeNotImplemented, "%s not implemented.", c.name)
 	case c.login && !s.loggedIn:
-		s.reply(codeNotLoggedIn, "Please log in with USER and PASS first.")
+		s.reply(c.beforeLogin(), "Not logged in: please log in with USER and PASS first.")
 	case c.arg == argNone && strings.TrimSpace(arg) != "":
 		s.reply(codeBadArguments, "%s takes no argument.", c.name)
 	case c.arg == argRequired && strings.TrimSpace(arg) == "":
@@ -177,6 +180,16 @@ func (s *session) precheck(c *command, arg string) bool {
 		return true
 	}
 	return false
+}
+
+// beforeLogin is the reply to the command before login: 530 ("Not logged in") where the
+// command's rows list it; otherwise the row's nearest code (PWD, SIZE, MDTM: 550 "no access";
+// EPRT, EPSV: 501, since RFC 2428 §2-3 name 500 and 501 as their only errors besides 522).
+func (c *command) beforeLogin() int {
+	if c.notLoggedIn != 0 {
+		return c.notLoggedIn
+	}
+	return codeNotLoggedIn
 }
 
 // helpText is the per-command help line.

@@ -224,7 +224,7 @@ func TestQuitAndReinDuringTransfer(t *testing.T) {
 	d.Close()
 	c.expectRead(226)
 	c.expectRead(220)
-	c.expect("PWD", 530)
+	c.expect("CWD /", 530)
 }
 
 func TestBusyWhileWriting(t *testing.T) {
