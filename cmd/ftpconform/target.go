@@ -27,10 +27,10 @@ func probe(t harness.Target, replyTimeout time.Duration) (string, error) {
 	select {
 	case r := <-done:
 		if r.err != nil {
-			return r.greeting, fmt.Errorf("target %s is unreachable: %v", t, r.err)
+			return r.greeting, fmt.Errorf("target %s: %v", t, r.err)
 		}
 		return r.greeting, nil
 	case <-time.After(timeout + 2*time.Second):
-		return "", fmt.Errorf("target %s is unreachable: no greeting within %v", t, timeout)
+		return "", fmt.Errorf("target %s: no greeting within %v", t, timeout)
 	}
 }
