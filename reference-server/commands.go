@@ -31,11 +31,11 @@ type command struct {
 	// notLoggedIn is the reply before login for a command whose reply rows (RFC 959 §5.4 and
 	// the extensions') have no 530; 0 means 530. The server answers within every row.
 	notLoggedIn int
-	arg     argRule
-	follows string // must come right after a positive reply to this command: 503 otherwise
-	syntax  string // for HELP: the command with its arguments
-	help    string // for HELP: what it does
-	feat    string // the FEAT line (RFC 2389 §3.2) announcing it; "" when none
+	arg         argRule
+	follows     string // must come right after a positive reply to this command: 503 otherwise
+	syntax      string // for HELP: the command with its arguments
+	help        string // for HELP: what it does
+	feat        string // the FEAT line (RFC 2389 §3.2) announcing it; "" when none
 	// concurrent commands run while a transfer is in progress (RFC 959 §4.1.3: ABOR, STAT);
 	// every other command waits for the transfer's final reply.
 	concurrent bool
