@@ -468,18 +468,3 @@ func TestMaxSessions(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
-
-// The real suite against the embedded server, a few scenarios of it: they pass, and fail when
-// the server breaks the rule they check.
-func TestSuiteAgainstTheEmbeddedServer(t *testing.T) {
-	t.Setenv(harness.TargetEnv, "")
-	code, out, _ := runCmd(t, "--report-dir", t.TempDir(), "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
-	if code != exitConformant || !strings.Contains(out, "2 passed") {
-		t.Fatalf("exit %d:\n%s", code, out)
-	}
-
-	code, out, _ = runCmd(t, "--report-dir", t.TempDir(), "--embedded-fault", "pwd-unquoted", "--label-filter", "id: containsAny {CWD-001, QUIT-001}")
-	if code != exitNotConformant || !strings.Contains(out, "CWD-001") || !strings.Contains(out, "1 passed, 1 failed") {
-		t.Errorf("with PWD's path unquoted: exit %d:\n%s", code, out)
-	}
-}
