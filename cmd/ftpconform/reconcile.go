@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2/types"
@@ -69,18 +70,9 @@ func reconcile(p plan, outcomes []outcome) types.Report {
 	}
 	final.SpecReports = append(final.SpecReports, suiteNodes...)
 	for _, o := range outcomes {
-		if o.problem != "" {
-			final.SpecialSuiteFailureReasons = appendNew(final.SpecialSuiteFailureReasons, o.problem)
+		if o.problem != "" && !slices.Contains(final.SpecialSuiteFailureReasons, o.problem) {
+			final.SpecialSuiteFailureReasons = append(final.SpecialSuiteFailureReasons, o.problem)
 		}
 	}
 	return final
-}
-
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -128,7 +129,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if werr != nil {
 		fmt.Fprintf(stderr, "ftpconform: %v\n", werr)
 	}
-	if html := filepath.Join(o.reportDir, reports.HTMLFile); contains(written, html) {
+	if html := filepath.Join(o.reportDir, reports.HTMLFile); slices.Contains(written, html) {
 		fmt.Fprintf(stdout, "Report: %s\n", html)
 	}
 	if ctx.Err() != nil {
@@ -185,15 +186,6 @@ func startEmbeddedServer(reportDir string, faults []string) (*embedded.Instance,
 		return srv.Stop(ctx)
 	}
 	return srv, stop, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // firstLines returns at most n non-blank lines of s, marking a cut.
