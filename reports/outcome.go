@@ -100,7 +100,8 @@ func describeFinding(f harness.Finding, n int) string {
 }
 
 // SectionName turns a section reference as scenarios write it into words: "959:4.1.3" is
-// "RFC 959 §4.1.3", "deflate:3.4" is "deflate §3.4". Other forms are kept as they are.
+// "RFC 959 §4.1.3", "959:appendix-2" is "RFC 959 Appendix 2", "deflate:3.4" is "deflate §3.4".
+// Other forms are kept as they are.
 func SectionName(s string) string {
 	doc, sec, ok := strings.Cut(s, ":")
 	if !ok || doc == "" || sec == "" {
@@ -108,6 +109,9 @@ func SectionName(s string) string {
 	}
 	if strings.Trim(doc, "0123456789") == "" {
 		doc = "RFC " + doc
+	}
+	if n, ok := strings.CutPrefix(sec, "appendix-"); ok {
+		return doc + " Appendix " + n
 	}
 	return doc + " §" + sec
 }

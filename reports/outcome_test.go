@@ -54,9 +54,10 @@ func TestClassifyPanic(t *testing.T) {
 
 func TestSectionName(t *testing.T) {
 	for in, want := range map[string]string{
-		"959:4.1.3":   "RFC 959 §4.1.3",
-		"deflate:3.4": "deflate §3.4",
-		"whatever":    "whatever",
+		"959:4.1.3":      "RFC 959 §4.1.3",
+		"deflate:3.4":    "deflate §3.4",
+		"959:appendix-2": "RFC 959 Appendix 2",
+		"whatever":       "whatever",
 	} {
 		if got := SectionName(in); got != want {
 			t.Errorf("SectionName(%q) = %q, want %q", in, got, want)

@@ -108,7 +108,7 @@ func (c *console) summary(r reports.Result, p plan, elapsed time.Duration) {
 		c.printf("\nFailures:\n")
 		for _, s := range f {
 			c.printf("  %s  %s  %s\n", s.ID, reports.SectionName(s.Section), s.Title)
-			for _, l := range firstLines(s.Reason, 4) {
+			for _, l := range firstLines(s.Reason, 8) {
 				c.printf("      %s\n", l)
 			}
 		}
