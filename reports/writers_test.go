@@ -215,3 +215,13 @@ func textOf(n *html.Node) string {
 	}
 	return b.String()
 }
+
+func TestMessageWithoutTheRestatedRequirement(t *testing.T) {
+	reason := "RFC 959 §4.1.1 (MUST): \"the \\\"quoted\\\" sentence\"\n\nexpected 250, got 550"
+	if got := message(reason, `the "quoted" sentence`); got != "expected 250, got 550" {
+		t.Errorf("message = %q", got)
+	}
+	if got := message("expected 250", ""); got != "expected 250" {
+		t.Errorf("message without a quote = %q", got)
+	}
+}

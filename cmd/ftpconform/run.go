@@ -120,6 +120,8 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		outcomes = pl.run(ctx, p.batches, procs)
 	}
 	final := reconcile(p, outcomes)
+	final.StartTime, final.EndTime = start, time.Now() // the whole run, workers' start-up included
+	final.RunTime = final.EndTime.Sub(start)
 	final = reports.AttachRun(final, info)
 	result := reports.Analyze(final)
 	final.SuiteSucceeded = result.Conformant()
