@@ -105,6 +105,9 @@ func (s *session) greet() bool {
 	if d := s.srv.cfg.StartDelay.D(); d > 0 {
 		minutes := int(math.Ceil(d.Minutes()))
 		s.writeReply("<connect>", codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes (starting up, %s left).", minutes, d))
+		if s.srv.faults.has(faultGreeting120Twice) {
+			s.writeReply("<connect>", codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes.", minutes))
+		}
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
@@ -124,7 +127,7 @@ func (s *session) greet() bool {
 // readCommand waits for the next command line, within the idle timeout.
 func (s *session) readCommand() (string, error) {
 	var deadline time.Time
-	if s.idle > 0 {
+	if s.idle > 0 && !s.srv.faults.has(faultIdleTimeoutOff) {
 		deadline = time.Now().Add(s.idle)
 	}
 	_ = s.conn.SetReadDeadline(deadline)
@@ -133,7 +136,11 @@ func (s *session) readCommand() (string, error) {
 	if s.srv.isStopping() {
 		return "", errStopping
 	}
-	return s.r.readLine()
+	line, err := s.r.readLine()
+	if err == nil && s.srv.faults.has(faultPipelineDropped) {
+		_, _ = s.r.br.Discard(s.r.br.Buffered())
+	}
+	return line, err
 }
 
 // wake interrupts a blocked read, so that the session notices a shutdown.
@@ -146,6 +153,9 @@ func (s *session) readFailed(err error) bool {
 	case errors.Is(err, errLineTooLong):
 		s.current = ""
 		s.reply(codeUnknownCommand, "Command line too long (more than %d bytes).", maxCommandLine)
+		if s.srv.faults.has(faultLongLineTwice) {
+			s.reply(codeUnknownCommand, "Command not understood.")
+		}
 		s.prevOK = ""
 		return true
 	case errors.Is(err, errStopping), s.srv.isStopping():
@@ -183,6 +193,9 @@ func (s *session) closeForShutdown() {
 func (s *session) dispatch(line string) {
 	name, arg, _ := strings.Cut(line, " ")
 	upper := strings.ToUpper(name)
+	if s.srv.faults.has(faultCaseSensitive) {
+		upper = name
+	}
 	s.logCommand(upper, arg)
 	c := s.srv.table[upper]
 	if c == nil {
