@@ -13,10 +13,9 @@ import (
 // console is what the parent prints: a header, a line per finished batch, then failures,
 // counts, the verdict. Workers' own output goes to their log files (or, with -v, here too).
 type console struct {
-	mu      sync.Mutex
-	w       io.Writer
-	verbose bool
-	done    int
+	mu   sync.Mutex
+	w    io.Writer
+	done int
 }
 
 func (c *console) printf(format string, args ...any) {
@@ -103,7 +102,7 @@ func countLine(c reports.Counts) string {
 }
 
 // summary prints the failures, the problems, the counts and the verdict.
-func (c *console) summary(r reports.Result, p plan, elapsed time.Duration) {
+func (c *console) summary(r reports.Result, elapsed time.Duration) {
 	if f := r.Failures(); len(f) > 0 {
 		c.printf("\nFailures:\n")
 		for _, s := range f {

@@ -101,7 +101,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	info.Settings = s
 	harness.Current = s
 	p := makePlan(o, s, procs)
-	out := &console{w: stdout, verbose: o.verbose}
+	out := &console{w: stdout}
 	out.header(s, info, p, procs)
 
 	start := time.Now()
@@ -125,9 +125,8 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	final = reports.AttachRun(final, info)
 	result := reports.Analyze(final)
 	final.SuiteSucceeded = result.Conformant()
-	// AttachRun's node must stay in the report the writers see.
 	written, werr := reports.WriteAll(o.reportDir, final)
-	out.summary(result, p, time.Since(start))
+	out.summary(result, time.Since(start))
 	if werr != nil {
 		fmt.Fprintf(stderr, "ftpconform: %v\n", werr)
 	}
