@@ -50,3 +50,18 @@ lint: vet
 
 clean:
 	rm -rf bin conformance-report
+
+# --- interop: the suite on real FTP servers (see interop/README.md) ---
+#   make interop            install (as root) and run vsftpd, proftpd, pure-ftpd and pyftpdlib,
+#                           run the suite on each under each profile, write
+#                           conformance-report/interop/index.html, compare with interop/expected/
+#   make interop-expected   the same, but write the verdicts into interop/expected/ (review the diff)
+# INTEROP_ARGS passes flags to cmd/interop, e.g. INTEROP_ARGS='-servers pyftpdlib -profiles modern'.
+INTEROP_ARGS ?=
+.PHONY: interop interop-expected
+bin/interop: FORCE
+	$(GO) build -o $@ ./cmd/interop
+interop: bin/ftpconform bin/interop
+	bin/interop $(INTEROP_ARGS)
+interop-expected: bin/ftpconform bin/interop
+	bin/interop -update $(INTEROP_ARGS)

@@ -7,17 +7,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ftpconform/ftpconform/interop"
+	"github.com/ftpconform/ftpconform/reports"
 )
 
 func main() {
@@ -86,13 +89,96 @@ func run(args []string) int {
 	return finish(outcomes, opts, *expectedDir, *update)
 }
 
+// finish compares the verdicts with the expected ones (or writes them, with -update), writes
+// the comparison and returns the exit status.
 func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir string, update bool) int {
+	status := 0
+	partial := opts.Suite.LabelFilter != ""
+	var diffs []interop.Difference
+	versions := map[string]string{}
 	for _, o := range outcomes {
-		c := o.Result.Counts
-		fmt.Printf("%-10s %-15s %4d passed %4d failed %4d warnings %4d skipped  %s\n", o.Server, o.Profile, c.Passed, c.Failed, c.Warnings, c.Skipped, o.Error)
+		if o.Version != "" {
+			versions[o.Server] = o.Version
+		}
+		if o.Error != "" && !o.Skipped {
+			status = 1 // a server that should have run did not run to the end
+		}
 	}
-	return 0
+	for server, got := range interop.VerdictsOf(outcomes) {
+		file := interop.ExpectedFile(expectedDir, server)
+		expected, err := interop.ReadExpected(file)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+			return 1
+		}
+		if update {
+			expected.Merge(got, partial)
+			if err := interop.WriteExpected(file, server, versions[server], expected); err != nil {
+				fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+				return 1
+			}
+			fmt.Fprintf(os.Stderr, "interop: wrote %s\n", file)
+			continue
+		}
+		diffs = append(diffs, interop.Compare(server, expected, got, partial)...)
+	}
+	slices.SortStableFunc(diffs, func(a, b interop.Difference) int {
+		return cmp.Or(cmp.Compare(serverIndex(a.Server), serverIndex(b.Server)), cmp.Compare(profileIndex(a.Profile), profileIndex(b.Profile)), reports.CompareIDs(a.ID, b.ID))
+	})
+	c := interop.NewComparison(outcomes, diffs, !update)
+	page, err := c.WriteHTML(opts.OutDir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "interop: writing the comparison: %v\n", err)
+		return 1
+	}
+	fmt.Print("\n" + c.Markdown())
+	for _, o := range outcomes {
+		if o.Error != "" {
+			what := "did not complete"
+			if o.Skipped {
+				what = "SKIPPED"
+			}
+			fmt.Printf("%s %s %s: %s\n", o.Server, o.Profile, what, o.Error)
+		}
+	}
+	if len(diffs) > 0 {
+		fmt.Printf("\n%d verdicts differ from %s (review them; then make interop-expected and commit):\n", len(diffs), expectedDir)
+		printDifferences(diffs)
+		status = 1
+	} else if !update {
+		fmt.Printf("\nEvery verdict is the expected one (%s).\n", expectedDir)
+	}
+	fmt.Printf("Comparison: %s\n", page)
+	return status
 }
+
+// printDifferences prints changed verdicts one a line, and new scenarios (all of them when the
+// baseline is still to be written) as one line per server and profile.
+func printDifferences(diffs []interop.Difference) {
+	type key struct{ server, profile string }
+	var order []key
+	added := map[key][]string{}
+	for _, d := range diffs {
+		if d.Expected != "" {
+			fmt.Println("  " + d.String())
+			continue
+		}
+		k := key{d.Server, d.Profile}
+		if added[k] == nil {
+			order = append(order, k)
+		}
+		added[k] = append(added[k], d.ID+" "+string(d.Got))
+	}
+	for _, k := range order {
+		fmt.Printf("  %s %s: %d new scenarios: %s\n", k.server, k.profile, len(added[k]), strings.Join(added[k], ", "))
+	}
+}
+
+func serverIndex(name string) int {
+	return slices.IndexFunc(interop.Servers, func(s interop.Server) bool { return s.Name == name })
+}
+
+func profileIndex(p string) int { return slices.Index(interop.Profiles, p) }
 
 func splitList(s string) []string {
 	var out []string
