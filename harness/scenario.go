@@ -26,8 +26,22 @@ func init() {
 // once (PreviewSpecs, then RunSpecs), so the same ID from the same place is no duplicate.
 var (
 	registeredMu sync.Mutex
-	registered   = map[string]string{}
+	registered   = map[string]declaration{}
 )
+
+type declaration struct {
+	spec  Spec
+	where string
+}
+
+// Declared returns the Spec declared with this ID, once ginkgo has built the tree (RunSpecs or
+// PreviewSpecs): the runner uses it for scenarios it lists or explains without running them.
+func Declared(id string) (Spec, bool) {
+	registeredMu.Lock()
+	defer registeredMu.Unlock()
+	d, ok := registered[id]
+	return d.spec, ok
+}
 
 // Scenario declares one conformance scenario as a ginkgo It. The spec is checked against the
 // project's vocabulary (vocabulary.go) while the tree is built: a mistake stops the run before
@@ -39,11 +53,11 @@ func Scenario(spec Spec, body func(s *S)) bool {
 		panic(fmt.Sprintf("scenario %s (%s): %v", spec.ID, where, err))
 	}
 	registeredMu.Lock()
-	if prev, dup := registered[spec.ID]; dup && prev != where {
+	if prev, dup := registered[spec.ID]; dup && prev.where != where {
 		registeredMu.Unlock()
-		panic(fmt.Sprintf("scenario ID %s is declared twice: %s and %s", spec.ID, prev, where))
+		panic(fmt.Sprintf("scenario ID %s is declared twice: %s and %s", spec.ID, prev.where, where))
 	}
-	registered[spec.ID] = where
+	registered[spec.ID] = declaration{spec: spec, where: where}
 	registeredMu.Unlock()
 
 	args := []any{ginkgo.Label(spec.Labels()...)}
