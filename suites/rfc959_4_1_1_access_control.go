@@ -1,6 +1,15 @@
 package suites
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strconv"
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -152,4 +161,493 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(c.Cmd("QUIT")).To(HaveReplyCode(221))
 		Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
 	})
+
+	// USER (RFC 959 §4.1.1): a new USER at any point.
+
+	Scenario(Spec{
+		ID:       "USER-004",
+		Title:    "a new USER in a logged-in session flushes the login: commands that need one are refused until it completes",
+		Commands: []string{"USER", "CWD"},
+		Codes:    []int{331, 250, 530},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:6"},
+		Quote:    "Servers may allow a new USER command to be entered at any point in order to change the access control and/or accounting information. This has the effect of flushing any user, password, and account information already supplied and beginning the login sequence again.",
+		Level:    Must,
+		Feature:  "CWD",
+	}, func(s *S) {
+		t := s.Settings.Target
+		c := s.Login()
+		Expect(c.Cmd("CWD %s", t.Scratch)).To(HaveReplyCode(250), "logged in, the scratch root is reachable")
+		r := c.Cmd("USER %s", t.User)
+		if r.Class() == 5 {
+			s.Note("the server does not allow a new USER while logged in (%s); RFC 959 §4.1.1 lets it refuse", r)
+			return
+		}
+		Expect(r).To(HaveReplyCode(331, 332, 230))
+		if r.Code == 230 {
+			return // a user without a password: the new login is already complete
+		}
+		cwd := c.Cmd("CWD %s", t.Scratch)
+		Expect(cwd).NotTo(BePositiveCompletion(), "after a new USER (answered %s) the old login is flushed until PASS completes the new one", r)
+		s.Prefer(cwd, 530)
+	})
+
+	Scenario(Spec{
+		ID:       "USER-005",
+		Title:    "a new USER leaves the transfer parameters unchanged (TYPE I stays TYPE I)",
+		Commands: []string{"USER", "PASS", "TYPE", "RETR"},
+		Codes:    []int{230, 200, 226},
+		Section:  "959:4.1.1",
+		Quote:    "All transfer parameters are unchanged and any file transfer in progress is completed under the old access control parameters.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		t := s.Settings.Target
+		c := s.Login()
+		sample := storeTypeSample(s, c, s.Path("lines.txt"))
+		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
+		if r := c.Cmd("USER %s", t.User); r.Class() == 5 {
+			s.Note("the server does not allow a new USER while logged in (%s); RFC 959 §4.1.1 lets it refuse", r)
+			return
+		} else if r.Code == 331 {
+			Expect(c.Cmd("PASS %s", t.Password)).To(HaveReplyCode(230, 202))
+		}
+		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		Expect(got).To(HaveReplyCode(226, 250))
+		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before the new USER; the transfer parameters must be unchanged")
+	})
+
+	Scenario(Spec{
+		ID:       "USER-006",
+		Title:    "USER sent during a transfer lets the transfer complete under the old login, then answers",
+		Commands: []string{"USER", "RETR"},
+		Codes:    []int{226, 250, 331},
+		Section:  "959:4.1.1",
+		Quote:    "All transfer parameters are unchanged and any file transfer in progress is completed under the old access control parameters.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		t := s.Settings.Target
+		commandDuringRetrieve(s, fmt.Sprintf("USER %s", t.User), func(_ *Conn, r Reply) {
+			Expect(r).NotTo(BePositivePreliminary())
+		})
+	})
+
+	// ACCT (RFC 959 §4.1.1) with a user who needs an account for login.
+
+	Scenario(Spec{
+		ID:        "ACCT-001",
+		Title:     "a user who needs an account for login gets 332 to PASS, and ACCT completes the login with 230",
+		Commands:  []string{"USER", "PASS", "ACCT"},
+		Codes:     []int{331, 332, 230},
+		Section:   "959:4.1.1",
+		Also:      []string{"959:6"},
+		Quote:     "when account information is required for login, the response to a successful PASSword command is reply code 332.",
+		Level:     Must,
+		Condition: CondAccountLogin,
+	}, func(s *S) {
+		rc := s.Condition(CondAccountLogin)
+		c := s.DialTarget(rc.Target)
+		r := c.Cmd("USER %s", rc.Target.User)
+		Expect(r).To(HaveReplyCode(331, 332))
+		if r.Code == 331 {
+			Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
+		}
+		Expect(c.Cmd("ACCT %s", rc.Account)).To(HaveReplyCode(230))
+	})
+
+	Scenario(Spec{
+		ID:        "ACCT-002",
+		Title:     "after 332 (need account) the login is held in abeyance: commands that need it are refused until ACCT",
+		Commands:  []string{"USER", "PASS", "CWD"},
+		Codes:     []int{332, 530},
+		Section:   "959:4.2",
+		Also:      []string{"959:4.1.1", "959:6"},
+		Quote:     "The command has been accepted, but the requested action is being held in abeyance, pending receipt of further information.",
+		Level:     Must,
+		Condition: CondAccountLogin,
+	}, func(s *S) {
+		rc := s.Condition(CondAccountLogin)
+		c := s.DialTarget(rc.Target)
+		if r := c.Cmd("USER %s", rc.Target.User); r.Code == 331 {
+			Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
+		} else {
+			Expect(r).To(HaveReplyCode(332))
+		}
+		r := c.Cmd("CWD /")
+		Expect(r).NotTo(BePositiveCompletion(), "the login waits for ACCT; until then the user is not logged in")
+		s.Prefer(r, 530)
+	})
+
+	// CWD and CDUP (RFC 959 §4.1.1, appendix II, RFC 1123 §4.1.3.1).
+
+	Scenario(Spec{
+		ID:       "CWD-004",
+		Title:    "XCWD, the experimental form of CWD, changes the working directory as CWD does",
+		Commands: []string{"XCWD", "PWD"},
+		Codes:    []int{250, 257},
+		Section:  "1123:4.1.3.1",
+		Also:     []string{"959:4.1.1"},
+		Quote:    "All FTP implementations SHOULD recognize both forms of these commands, by simply equating them with extra entries in the command lookup table.",
+		Level:    Should,
+		Feature:  "CWD",
+		Writes:   true,
+	}, func(s *S) {
+		dir := s.Scratch()
+		c := s.Login()
+		Expect(c.Cmd("XCWD %s", dir)).To(HaveReplyCode(250))
+		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+	})
+
+	Scenario(Spec{
+		ID:       "CDUP-002",
+		Title:    "XCUP, the experimental form of CDUP, goes to the parent directory as CDUP does",
+		Commands: []string{"XCUP", "CWD", "PWD"},
+		Codes:    []int{200, 250},
+		Section:  "1123:4.1.3.1",
+		Also:     []string{"959:4.1.1", "959:appendix-2"},
+		Quote:    "All FTP implementations SHOULD recognize both forms of these commands, by simply equating them with extra entries in the command lookup table.",
+		Level:    Should,
+		Feature:  "CDUP",
+		Writes:   true,
+	}, func(s *S) {
+		dir := s.Scratch()
+		c := s.Login()
+		Expect(c.Cmd("MKD %s", s.Path("child"))).To(HaveReplyCode(257))
+		Expect(c.Cmd("CWD %s", s.Path("child"))).To(HaveReplyCode(250))
+		Expect(c.Cmd("XCUP")).To(HaveReplyCode(200, 250))
+		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+	})
+
+	Scenario(Spec{
+		ID:       "CWD-005",
+		Title:    "CWD to a plain file is refused (550) and the working directory stays",
+		Commands: []string{"CWD", "STOR", "PWD"},
+		Codes:    []int{550, 257},
+		Section:  "959:5.4",
+		Also:     []string{"959:4.1.1"},
+		Quote:    "These must be strictly adhered to; a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+		Level:    Must,
+		Feature:  "CWD",
+		Writes:   true,
+	}, func(s *S) {
+		dir := s.Scratch()
+		c := s.Login()
+		Expect(c.Store(sessionKind(s), []byte("not a directory\n"), "STOR %s", s.Path("file.txt"))).To(HaveReplyCode(226, 250))
+		Expect(c.Cmd("CWD %s", dir)).To(HaveReplyCode(250))
+		r := c.Cmd("CWD %s", s.Path("file.txt"))
+		Expect(r).To(BePermanentNegative(), "a plain file is not a directory to change to")
+		s.Prefer(r, 550)
+		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir), "a refused CWD leaves the working directory where it was")
+	})
+
+	Scenario(Spec{
+		ID:       "CWD-006",
+		Title:    "CWD with a relative pathname goes to a subdirectory of the current working directory",
+		Commands: []string{"CWD", "MKD", "PWD"},
+		Codes:    []int{250, 257},
+		Section:  "959:appendix-2",
+		Also:     []string{"959:4.1.1"},
+		Quote:    "If it is a \"relative\" pathname (i.e., a pathname which is interpreted relative to the current directory), the user would need to be in the same current directory in order to reach the subdirectory.",
+		Level:    Must,
+		Feature:  "CWD",
+		Writes:   true,
+	}, func(s *S) {
+		dir := s.Scratch()
+		c := s.Login()
+		Expect(c.Cmd("MKD %s", s.Path("a"))).To(HaveReplyCode(257))
+		Expect(c.Cmd("MKD %s", s.Path("a/b"))).To(HaveReplyCode(257))
+		Expect(c.Cmd("CWD %s", dir)).To(HaveReplyCode(250))
+		Expect(c.Cmd("CWD a")).To(HaveReplyCode(250))
+		Expect(PathOf(c.Cmd("PWD"))).To(Equal(s.Path("a")))
+		Expect(c.Cmd("CWD b")).To(HaveReplyCode(250))
+		Expect(PathOf(c.Cmd("PWD"))).To(Equal(s.Path("a/b")))
+	})
+
+	Scenario(Spec{
+		ID:       "CWD-007",
+		Title:    "CWD leaves the transfer parameters unchanged (TYPE I stays TYPE I)",
+		Commands: []string{"CWD", "TYPE", "RETR"},
+		Codes:    []int{250, 200, 226},
+		Section:  "959:4.1.1",
+		Quote:    "This command allows the user to work with a different directory or dataset for file storage or retrieval without altering his login or accounting information. Transfer parameters are similarly unchanged.",
+		Level:    Must,
+		Feature:  "CWD",
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		sample := storeTypeSample(s, c, s.Path("lines.txt"))
+		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
+		Expect(c.Cmd("CWD %s", s.Scratch())).To(HaveReplyCode(250))
+		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		Expect(got).To(HaveReplyCode(226, 250))
+		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before CWD; transfer parameters are unchanged by CWD")
+	})
+
+	// SMNT (RFC 959 §4.1.1).
+
+	Scenario(Spec{
+		ID:        "SMNT-001",
+		Title:     "SMNT of a file system the server offers mounts it (250)",
+		Commands:  []string{"SMNT"},
+		Codes:     []int{250, 202},
+		Section:   "959:4.1.1",
+		Also:      []string{"959:5.4"},
+		Quote:     "This command allows the user to mount a different file system data structure without altering his login or accounting information.",
+		Level:     Must,
+		Condition: CondMount,
+	}, func(s *S) {
+		rc := s.Condition(CondMount)
+		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		r := c.Cmd("SMNT %s", rc.Path)
+		Expect(r).To(HaveReplyCode(250, 202))
+		s.Prefer(r, 250)
+	})
+
+	Scenario(Spec{
+		ID:        "SMNT-002",
+		Title:     "after SMNT the user is still logged in: a listing of the mounted file system succeeds",
+		Commands:  []string{"SMNT", "LIST"},
+		Codes:     []int{250, 226},
+		Section:   "959:4.1.1",
+		Quote:     "This command allows the user to mount a different file system data structure without altering his login or accounting information. Transfer parameters are similarly unchanged.",
+		Level:     Must,
+		Condition: CondMount,
+	}, func(s *S) {
+		rc := s.Condition(CondMount)
+		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		Expect(c.Cmd("SMNT %s", rc.Path)).To(HaveReplyCode(250, 202))
+		Expect(c.Retrieve(sessionKind(s), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
+	})
+
+	Scenario(Spec{
+		ID:       "SMNT-003",
+		Title:    "SMNT of a file system that does not exist is refused (550)",
+		Commands: []string{"SMNT"},
+		Codes:    []int{550},
+		Section:  "959:5.4",
+		Also:     []string{"959:4.1.1"},
+		Quote:    "These must be strictly adhered to; a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+		Level:    Must,
+		Feature:  "SMNT",
+	}, func(s *S) {
+		c := s.Login()
+		r := c.Cmd("SMNT /ftpconform-no-such-file-system-%d", time.Now().UnixNano())
+		Expect(r).NotTo(BePositiveCompletion(), "nothing was mounted")
+		Expect(r).To(BePermanentNegative())
+		s.Prefer(r, 550)
+	})
+
+	// REIN (RFC 959 §4.1.1).
+
+	Scenario(Spec{
+		ID:       "REIN-001",
+		Title:    "REIN answers 220 and ends the login; a new USER and PASS log in again",
+		Commands: []string{"REIN", "CWD", "USER", "PASS"},
+		Codes:    []int{220, 120, 530, 230},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4"},
+		Quote:    "This command terminates a USER, flushing all I/O and account information, except to allow any transfer in progress to be completed.",
+		Level:    Must,
+		Feature:  "REIN",
+	}, func(s *S) {
+		t := s.Settings.Target
+		c := s.Login()
+		reinitialize(c)
+		r := c.Cmd("CWD %s", t.Scratch)
+		Expect(r).NotTo(BePositiveCompletion(), "REIN flushed the login; commands that need one are refused")
+		s.Prefer(r, 530)
+		Expect(c.Login(t.User, t.Password, "")).To(Succeed(), "a USER command may be expected to follow REIN")
+	})
+
+	Scenario(Spec{
+		ID:       "REIN-002",
+		Title:    "REIN resets the transfer parameters to their defaults (TYPE A after TYPE I)",
+		Commands: []string{"REIN", "TYPE", "RETR"},
+		Codes:    []int{220, 200, 226},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.1"},
+		Quote:    "All parameters are reset to the default settings and the control connection is left open.",
+		Level:    Must,
+		Feature:  "REIN",
+		Writes:   true,
+	}, func(s *S) {
+		t := s.Settings.Target
+		c := s.Login()
+		sample := storeTypeSample(s, c, s.Path("lines.txt"))
+		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
+		reinitialize(c)
+		Expect(c.Login(t.User, t.Password, "")).To(Succeed())
+		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		Expect(got).To(HaveReplyCode(226, 250))
+		Expect(sample.typeOf(got.Data)).To(Equal("A"), "after REIN the type is the default, ASCII (RFC 959 §5.1)")
+	})
+
+	Scenario(Spec{
+		ID:       "REIN-003",
+		Title:    "REIN sent during a transfer lets the transfer complete (226), then answers 220",
+		Commands: []string{"REIN", "RETR"},
+		Codes:    []int{226, 250, 220},
+		Section:  "959:4.1.1",
+		Quote:    "This command terminates a USER, flushing all I/O and account information, except to allow any transfer in progress to be completed.",
+		Level:    Must,
+		Feature:  "REIN",
+		Writes:   true,
+	}, func(s *S) {
+		commandDuringRetrieve(s, "REIN", func(c *Conn, r Reply) {
+			if r.Code == 120 {
+				r = c.Reply()
+			}
+			Expect(r).To(HaveReplyCode(220))
+		})
+	})
+
+	// QUIT (RFC 959 §4.1.1).
+
+	Scenario(Spec{
+		ID:       "QUIT-002",
+		Title:    "QUIT before login is answered 221 and the server closes the control connection",
+		Commands: []string{"QUIT"},
+		Codes:    []int{221},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.2"},
+		Quote:    "This command terminates a USER and if file transfer is not in progress, the server closes the control connection.",
+		Level:    Must,
+	}, func(s *S) {
+		c := s.Dial()
+		Expect(c.Cmd("QUIT")).To(HaveReplyCode(221))
+		Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
+	})
+
+	Scenario(Spec{
+		ID:       "QUIT-003",
+		Title:    "QUIT sent during a transfer: the transfer completes (226), then 221, then the server closes",
+		Commands: []string{"QUIT", "RETR"},
+		Codes:    []int{226, 250, 221},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.2"},
+		Quote:    "If file transfer is in progress, the connection will remain open for result response and the server will then close it.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		commandDuringRetrieve(s, "QUIT", func(c *Conn, r Reply) {
+			Expect(r).To(HaveReplyCode(221))
+			Expect(c.WaitClosed()).To(Succeed(), "after the transfer's reply and 221 the server closes the control connection")
+		})
+	})
 })
+
+// sessionKind is the data connection a session scenario uses: passive, or active in an --active run.
+func sessionKind(s *S) DataKind {
+	if s.Settings.Active {
+		return PORT
+	}
+	return PASV
+}
+
+// reinitialize sends REIN and reads its 220, after an optional 120 (RFC 959 §5.4).
+func reinitialize(c *Conn) {
+	r := c.Cmd("REIN")
+	Expect(r).To(HaveReplyCode(120, 220), "REIN's §5.4 row: 120 then 220, or 220")
+	if r.Code == 120 {
+		Expect(c.Reply()).To(HaveReplyCode(220))
+	}
+}
+
+// typeSample is a file whose bytes differ between TYPE A and TYPE I: lines that end in a bare LF
+// come back with CRLF in TYPE A (NVT-ASCII, RFC 959 §3.1.1.1). It shows which type is in effect.
+type typeSample struct {
+	path         string
+	image, ascii []byte
+}
+
+var typeSampleData = []byte("first line\nsecond line\nthird line\n")
+
+// storeTypeSample stores the sample at p in TYPE I and reads it back in both types. It skips the
+// scenario when the server sends the same bytes in both (then the type cannot be observed).
+func storeTypeSample(s *S, c *Conn, p string) typeSample {
+	kind := sessionKind(s)
+	Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
+	Expect(c.Store(kind, typeSampleData, "STOR %s", p)).To(HaveReplyCode(226, 250))
+	image := c.Retrieve(kind, "RETR %s", p)
+	Expect(image).To(HaveReplyCode(226, 250))
+	Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200))
+	ascii := c.Retrieve(kind, "RETR %s", p)
+	Expect(ascii).To(HaveReplyCode(226, 250))
+	if bytes.Equal(image.Data, ascii.Data) {
+		Skip("the server sends the same bytes in TYPE A and TYPE I, so which type is in effect cannot be observed")
+	}
+	return typeSample{path: p, image: image.Data, ascii: ascii.Data}
+}
+
+// typeOf names the type in which data was sent: "I", "A", or what arrived.
+func (t typeSample) typeOf(data []byte) string {
+	switch {
+	case bytes.Equal(data, t.image):
+		return "I"
+	case bytes.Equal(data, t.ascii):
+		return "A"
+	}
+	return fmt.Sprintf("neither (%q)", data)
+}
+
+// bigFileSize is larger than what loopback TCP buffers hold while nobody reads, so that a
+// download of it is still in progress until the client reads.
+const bigFileSize = 16 << 20
+
+// commandDuringRetrieve stores a big file, starts its download, sends line while the transfer is
+// in progress (the client reads nothing until then), reads the whole file and then the replies:
+// the transfer must complete first (226 or 250, every byte), then line gets its own reply, which
+// check judges. RFC 959 §4.1.1 asks this of USER, REIN and QUIT.
+func commandDuringRetrieve(s *S, line string, check func(c *Conn, r Reply)) {
+	c := s.Login()
+	p := s.Path("big.bin")
+	data := bytes.Repeat([]byte("ftpconform-transfer-in-progress\n"), bigFileSize/32)
+	Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
+	Expect(c.Store(sessionKind(s), data, "STOR %s", p)).To(HaveReplyCode(226, 250))
+
+	dc := passiveData(s, c)
+	r := c.Cmd("RETR %s", p)
+	Expect(r).To(BePositivePreliminary())
+	c.Send("%s", line)
+	got, err := readData(s, dc)
+	if err != nil {
+		s.Note("data connection: %v", err)
+	}
+	r, err = c.ReadReply()
+	Expect(err).NotTo(HaveOccurred(), "the transfer in progress must be answered before %s takes effect", line)
+	Expect(r).To(HaveReplyCode(226, 250), "the transfer in progress when %s arrived must complete", line)
+	Expect(len(got)).To(Equal(len(data)), "every byte of the transfer arrives")
+	Expect(sha256.Sum256(got)).To(Equal(sha256.Sum256(data)), "the bytes of the transfer are the file's")
+	r, err = c.ReadReply()
+	Expect(err).NotTo(HaveOccurred(), "%s must be answered after the transfer's reply", line)
+	check(c, r)
+}
+
+var pasvAddress = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
+
+// passiveData sends PASV and opens the data connection to the control connection's peer (never
+// elsewhere) at the port the 227 names. The harness's Data.Run moves a whole transfer at once;
+// scenarios that act while a transfer is in progress need the connection itself.
+func passiveData(s *S, c *Conn) net.Conn {
+	r := c.Cmd("PASV")
+	Expect(r).To(HaveReplyCode(227))
+	m := pasvAddress.FindStringSubmatch(r.Text())
+	Expect(m).NotTo(BeNil(), "227 names h1,h2,h3,h4,p1,p2")
+	p1, _ := strconv.Atoi(m[5])
+	p2, _ := strconv.Atoi(m[6])
+	addr := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(p1<<8|p2))
+	dc, err := net.DialTimeout("tcp", addr, time.Until(s.Deadline()))
+	Expect(err).NotTo(HaveOccurred(), "the data connection to %s", addr)
+	dc.SetDeadline(s.Deadline())
+	s.Defer(func() { dc.Close() })
+	return dc
+}
+
+// readData reads the data connection until the server closes it.
+func readData(s *S, dc net.Conn) ([]byte, error) {
+	dc.SetReadDeadline(s.Deadline())
+	b, err := io.ReadAll(io.LimitReader(dc, 2*bigFileSize))
+	dc.Close()
+	return b, err
+}
