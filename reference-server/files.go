@@ -60,7 +60,7 @@ func cmdRNTO(s *session, arg string) {
 		s.reply(codeNeedAccountStore, "Need account for storing files: send ACCT.")
 	case to == "/" || s.writeDenied(to):
 		s.reply(codeNameNotAllowed, "%s: Permission denied.", to)
-	case s.srv.policy.refusedName(path.Base(to)):
+	case s.srv.policy.refusedName(path.Base(to)) && !s.srv.faults.has(faultRefusedNameOK):
 		s.reply(codeNameNotAllowed, "%s: File name not allowed.", to)
 	case s.fileBusy(to):
 		s.reply(codeNameNotAllowed, "%s: File busy.", to)

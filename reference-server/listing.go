@@ -102,6 +102,9 @@ func cmdNLST(s *session, arg string) { s.sendListing(arg, true) }
 func (s *session) sendListing(arg string, namesOnly bool) {
 	v := s.resolve(listArgs(arg))
 	entries, _, err := s.listPath(v)
+	if err != nil && s.srv.faults.has(faultListMissingEmpty) {
+		entries, err = nil, nil
+	}
 	if err != nil {
 		s.reply(codeFileBusy, "%s: %s.", v, describe(err))
 		return
@@ -117,6 +120,9 @@ func (s *session) sendListing(arg string, namesOnly bool) {
 		b.WriteByte('\n')
 	}
 	text := b.String()
+	if !namesOnly && s.srv.faults.has(faultListEmpty) {
+		text = ""
+	}
 	if namesOnly && s.srv.faults.has(faultNLSTLongForm) {
 		text = ""
 		for _, e := range entries {
@@ -125,7 +131,7 @@ func (s *session) sendListing(arg string, namesOnly bool) {
 	}
 	// A listing is text: it goes in TYPE A, or E when that is the type (RFC 959 §4.1.3).
 	p := s.params
-	if p.typ != typeEBCDIC {
+	if p.typ != typeEBCDIC && !s.srv.faults.has(faultListFollowsType) {
 		p.typ, p.form = typeASCII, formNonPrint
 	}
 	s.startTransfer(v, int64(len(text)), "Here comes the directory listing.", func() string { return "Directory send OK." },

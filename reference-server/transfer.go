@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -114,7 +115,11 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 			return false
 		}
 		conn = c
-		s.reply(codeAlreadyOpen, "Data connection already open; transfer starting. %s", announce)
+		if strings.HasPrefix(announce, "FILE: ") {
+			s.reply(codeAlreadyOpen, "%s", announce) // RFC 1123 §4.1.2.9: exactly "125 FILE: pppp"
+		} else {
+			s.reply(codeAlreadyOpen, "Data connection already open; transfer starting. %s", announce)
+		}
 	} else {
 		s.reply(codeFileStatusOK, "%s", announce)
 	}
@@ -182,7 +187,8 @@ func (s *session) restOffset(v string, size int64) (local int64, ok bool, err er
 		return 0, true, nil
 	}
 	n := *s.restArg
-	if s.params.typ == typeASCII && s.params.mode == modeStream && s.params.stru == struFile && n > 0 {
+	if s.params.typ == typeASCII && s.params.mode == modeStream && s.params.stru == struFile && n > 0 &&
+		!s.srv.faults.has(faultRESTLocalOffset) {
 		f, err := s.fs.Open(rel(v))
 		if err != nil {
 			return 0, false, err
@@ -222,7 +228,11 @@ func cmdRETR(s *session, arg string) {
 	}
 	started := s.startTransfer(v, size-start, announce, func() string { return "Transfer complete." }, func(x *transfer, conn io.ReadWriter) error {
 		defer f.Close()
-		var src io.Reader = io.NewSectionReader(f, start, size-start)
+		n := size - start
+		if s.srv.faults.has(faultRETRShort) && n > 0 {
+			n--
+		}
+		var src io.Reader = io.NewSectionReader(f, start, n)
 		if ioFault {
 			src = &faultyReader{r: src, left: (size - start) / 2}
 		}
@@ -469,7 +479,7 @@ func (s *session) store(v string, kind storeKind) {
 	case v == "/" || s.writeDenied(v):
 		s.reply(denied, "%s: Permission denied.", v)
 		return
-	case s.srv.policy.refusedName(path.Base(v)):
+	case s.srv.policy.refusedName(path.Base(v)) && !s.srv.faults.has(faultRefusedNameOK):
 		s.reply(codeNameNotAllowed, "%s: File name not allowed.", v)
 		return
 	case s.fileBusy(v) && kind != storeUnique:
@@ -570,6 +580,9 @@ func (s *session) store(v string, kind storeKind) {
 		if ioFault {
 			dst = failingWriter{}
 		}
+		if kind == storeReplace && s.srv.faults.has(faultSTORTruncates) {
+			dst = &faultTruncatingWriter{w: dst, left: faultStoredBytes}
+		}
 		dst = &limitWriter{w: dst, left: room, err: limitErr}
 		err := x.receive(conn, dst, start)
 		// The data is on disk before 226; what arrived before a failure stays (RFC 959 §3.5
@@ -597,6 +610,10 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errIOFault }
 
 // createUnique creates a file whose name no file has: base, then base.1, base.2...
 func (s *session) createUnique(v string) (*os.File, string, error) {
+	if s.srv.faults.has(faultSTOUOverwrites) {
+		f, err := s.fs.OpenFile(rel(v), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		return f, v, err
+	}
 	dir, base := path.Dir(v), path.Base(v)
 	for i := 0; i < 10000; i++ {
 		name := base

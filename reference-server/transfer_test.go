@@ -311,6 +311,22 @@ func TestPassiveReply125(t *testing.T) {
 	c.expect("RETR f", 425)
 }
 
+// STOU's 125 has exactly the form RFC 1123 §4.1.2.9 defines: "125 FILE: pppp".
+func TestStou125NamesTheFile(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.PassiveReply125 = true })
+	c := login(t, ts.addr)
+	d := c.pasv()
+	if r := c.expect("STOU", 125); r.text() != "FILE: stou" {
+		t.Fatalf("STOU 125: %v", r)
+	}
+	d.Write([]byte("x"))
+	d.Close()
+	c.expectRead(226)
+	if got := ts.read(t, "stou"); got != "x" {
+		t.Fatalf("stou holds %q", got)
+	}
+}
+
 func TestShutdown(t *testing.T) {
 	ts := startServer(t, nil)
 	idle := login(t, ts.addr)
