@@ -128,6 +128,15 @@ func (s *session) logout() {
 // REIN (RFC 959 §4.1.1) flushes the login and the transfer parameters; a transfer in
 // progress has already finished (dispatch waits for it), as the RFC asks.
 func cmdREIN(s *session, _ string) {
+	s.reinitialize()
+	s.idle = s.srv.cfg.IdleTimeout.D()
+	s.reply(codeReady, "Service ready for new user.")
+	s.tlsAfterREIN() // RFC 4217 §13: the 220 went out protected; now TLS ends (tls.go)
+}
+
+// reinitialize flushes the login and the transfer parameters: for REIN, and for AUTH, after
+// which RFC 4217 §4.2 resets them "almost as if a REIN command was issued".
+func (s *session) reinitialize() {
 	s.logout()
 	s.params = defaultParams
 	s.rest = nil
@@ -135,8 +144,6 @@ func cmdREIN(s *session, _ string) {
 	s.data.close()
 	s.epsvAll = false
 	s.mu.Unlock()
-	s.idle = s.srv.cfg.IdleTimeout.D()
-	s.reply(codeReady, "Service ready for new user.")
 }
 
 // QUIT (RFC 959 §4.1.1): 221, then close, after the reply of a transfer in progress.

@@ -218,6 +218,7 @@ func TestLftp(t *testing.T) {
 	host, port := hostPort(t, ts.addr)
 	script := strings.Join([]string{
 		"set cmd:fail-exit yes",
+		"set ftp:ssl-allow no",
 		"set net:max-retries 1",
 		"set net:timeout 20",
 		"set xfer:clobber yes",

@@ -97,6 +97,13 @@ var commandTable = []command{
 	{name: "FEAT", handler: cmdFEAT, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
 	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
 	{name: "MDTM", handler: cmdMDTM, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},
+	// Security (RFC 2228 as RFC 4217 uses it for TLS; tls.go). MIC, CONF and ENC, below, are
+	// not implemented: TLS protects every command itself (RFC 2228 §3 allows 502 for them).
+	{name: "AUTH", handler: cmdAUTH, arg: argRequired, syntax: "AUTH TLS", help: "protect the control connection with TLS (RFC 4217)", feat: "AUTH TLS"},
+	{name: "ADAT", handler: cmdADAT, arg: argRequired, syntax: "ADAT <base64data>", help: "security data (TLS needs none: 503)"},
+	{name: "PBSZ", handler: cmdPBSZ, arg: argRequired, syntax: "PBSZ 0", help: "protection buffer size, after AUTH TLS (always 0 with TLS)", feat: "PBSZ"},
+	{name: "PROT", handler: cmdPROT, arg: argRequired, syntax: "PROT C|P", help: "data connection protection, after PBSZ: C clear, P TLS", feat: "PROT"},
+	{name: "CCC", handler: cmdCCC, arg: argNone, syntax: "CCC", help: "go on with the control connection in the clear (after login)", feat: "CCC"},
 	// Recognized, not implemented here: 502 (RFC 959 §5.4 allows 502 for them, or they are
 	// extensions that a server may leave out).
 	{name: "OPTS", syntax: "OPTS <command> [<options>]", help: "not implemented"},
@@ -104,11 +111,6 @@ var commandTable = []command{
 	{name: "MLSD", syntax: "MLSD [<path>]", help: "not implemented"},
 	{name: "LANG", syntax: "LANG [<tag>]", help: "not implemented"},
 	{name: "HOST", syntax: "HOST <name>", help: "not implemented"},
-	{name: "AUTH", syntax: "AUTH <mechanism>", help: "not implemented"},
-	{name: "ADAT", syntax: "ADAT <data>", help: "not implemented"},
-	{name: "PBSZ", syntax: "PBSZ <size>", help: "not implemented"},
-	{name: "PROT", syntax: "PROT C|S|E|P", help: "not implemented"},
-	{name: "CCC", syntax: "CCC", help: "not implemented"},
 	{name: "MIC", syntax: "MIC <data>", help: "not implemented"},
 	{name: "CONF", syntax: "CONF <data>", help: "not implemented"},
 	{name: "ENC", syntax: "ENC <data>", help: "not implemented"},

@@ -150,11 +150,11 @@ func TestFeatIsDerivedFromTheTable(t *testing.T) {
 	ts := startServer(t, nil)
 	c, _ := dial(t, ts.addr)
 	r := c.expect("FEAT", 211)
-	want := []string{"Features:", " EPRT", " EPSV", " MDTM", " REST STREAM", " SIZE", "End"}
+	want := []string{"Features:", " AUTH TLS", " CCC", " EPRT", " EPSV", " MDTM", " PBSZ", " PROT", " REST STREAM", " SIZE", "End"}
 	if strings.Join(r.lines, "|") != strings.Join(want, "|") {
 		t.Fatalf("FEAT:\n%s", r.raw)
 	}
-	if got := buildCommands().featLines(); len(got) != 5 {
+	if got := buildCommands().featLines(); len(got) != 9 {
 		t.Fatalf("featLines %v", got)
 	}
 }

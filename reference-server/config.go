@@ -99,6 +99,30 @@ type Config struct {
 	// Faults switches on named faults from the fault catalogue (see Faults()): each breaks one
 	// rule on purpose. An unknown name is an error.
 	Faults []string `json:"faults,omitempty"`
+
+	// FTP over TLS (RFC 4217). AUTH TLS is always offered; these options choose the certificate,
+	// add implicit FTPS and set the policies of RFC 4217 §10.
+
+	// TLSCertFile and TLSKeyFile are the PEM certificate (chain) and private key. When both are
+	// empty, a self-signed certificate for localhost and the loopback addresses is made at start.
+	TLSCertFile string `json:"tls_cert_file,omitempty"`
+	TLSKeyFile  string `json:"tls_key_file,omitempty"`
+	// ImplicitListen is a second address to bind, where connections speak TLS from their first
+	// byte (implicit FTPS, customarily port 990). Empty: none.
+	ImplicitListen string `json:"implicit_listen,omitempty"`
+	// RequireTLS refuses logins on a control connection without TLS: USER answers 530 until
+	// AUTH TLS has succeeded (RFC 4217 §10.1).
+	RequireTLS bool `json:"require_tls,omitempty"`
+	// RequireProtectedData refuses transfers without PROT P: RETR, STOR, STOU, APPE, LIST and
+	// NLST answer 521 before any 1yz (RFC 4217 §10.2).
+	RequireProtectedData bool `json:"require_protected_data,omitempty"`
+	// TLSSessionReuse requires TLS on a data connection to resume the control connection's TLS
+	// session, as FileZilla Server does; otherwise the transfer ends with 522 (RFC 4217 §10.2).
+	// Off by default: python's ftplib never resumes.
+	TLSSessionReuse bool `json:"tls_session_reuse,omitempty"`
+	// DenyCCC answers every CCC with 534. Without it CCC is accepted after login (and refused
+	// with 534 before, as RFC 4217 §15.3 suggests).
+	DenyCCC bool `json:"deny_ccc,omitempty"`
 }
 
 // User is an account that may log in.
@@ -285,6 +309,9 @@ func (c *Config) check() error {
 	}
 	if _, _, err := parsePortRange(c.PassivePorts); err != nil {
 		return err
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return errors.New("tls_cert_file and tls_key_file: give both, or neither for a self-signed certificate")
 	}
 	for _, p := range c.RefusedNames {
 		if _, err := path.Match(p, ""); err != nil {

@@ -7,6 +7,7 @@ package refserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,12 +35,14 @@ type Server struct {
 	policy   policy
 	busy     busyFiles
 	nextPasv atomic.Int64
+	tlsConf  *tls.Config // certificate and versions; each session clones it (tls.go)
 
-	mu       sync.Mutex
-	ln       net.Listener
-	sessions map[*session]struct{}
-	nextID   uint64
-	serving  bool
+	mu         sync.Mutex
+	ln         net.Listener
+	implicitLn net.Listener // implicit TLS (Config.ImplicitListen); nil when none
+	sessions   map[*session]struct{}
+	nextID     uint64
+	serving    bool
 
 	stopping  chan struct{} // closed when Shutdown starts
 	hardStop  chan struct{} // closed when Shutdown's context ends: abort what is left
@@ -128,6 +131,10 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	for _, f := range faults.tableHooks {
 		f(s.table)
 	}
+	if err := s.setupTLS(); err != nil {
+		root.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -145,8 +152,26 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
+	if s.cfg.ImplicitListen != "" {
+		iln, err := net.Listen("tcp", s.cfg.ImplicitListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("implicit_listen: %w", err)
+		}
+		s.implicitLn = iln
+	}
 	s.ln = ln
 	return nil
+}
+
+// ImplicitAddr is the address of the implicit TLS listener; nil when there is none.
+func (s *Server) ImplicitAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.implicitLn == nil {
+		return nil
+	}
+	return s.implicitLn.Addr()
 }
 
 // Addr is the address the server listens on; nil before Listen.
@@ -171,10 +196,29 @@ func (s *Server) Serve() error {
 		return errors.New("server is already serving")
 	}
 	s.serving = true
-	ln := s.ln
+	ln, iln := s.ln, s.implicitLn
 	s.mu.Unlock()
 	defer close(s.serveDone)
 	s.log.Info("listening", "addr", ln.Addr().String(), "root", s.rootDir)
+	if iln == nil {
+		return s.acceptLoop(ln, nil)
+	}
+	s.log.Info("listening for implicit TLS", "addr", iln.Addr().String())
+	implicitDone := make(chan error, 1)
+	go func() { implicitDone <- s.acceptLoop(iln, s.wrapImplicit) }()
+	err := s.acceptLoop(ln, nil)
+	if err != nil {
+		iln.Close()
+	}
+	if ierr := <-implicitDone; err == nil {
+		err = ierr
+	}
+	return err
+}
+
+// acceptLoop accepts connections on ln until Shutdown; wrap, when set, wraps each one first
+// (implicit TLS).
+func (s *Server) acceptLoop(ln net.Listener, wrap func(net.Conn) net.Conn) error {
 	var delay time.Duration
 	for {
 		conn, err := ln.Accept()
@@ -193,6 +237,9 @@ func (s *Server) Serve() error {
 			return err
 		}
 		delay = 0
+		if wrap != nil {
+			conn = wrap(conn)
+		}
 		s.accept(conn)
 	}
 }
@@ -247,6 +294,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if s.ln != nil {
 			s.ln.Close()
 		}
+		if s.implicitLn != nil {
+			s.implicitLn.Close()
+		}
 		s.mu.Unlock()
 	})
 	s.mu.Lock()
@@ -298,13 +348,14 @@ const lingerTime = 500 * time.Millisecond
 
 // closeGracefully closes a TCP connection after the peer has had the chance to read what was
 // written: a close with unread input would reset the connection and could destroy the reply.
+// A TLS connection's CloseWrite sends close_notify.
 func closeGracefully(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-		_ = tc.SetReadDeadline(time.Now().Add(lingerTime))
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+		_ = c.SetReadDeadline(time.Now().Add(lingerTime))
 		buf := make([]byte, 512)
 		for {
-			if _, err := tc.Read(buf); err != nil {
+			if _, err := c.Read(buf); err != nil {
 				break
 			}
 		}

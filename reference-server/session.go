@@ -58,6 +58,8 @@ type session struct {
 
 	xfer *transfer     // the transfer in progress, if any
 	idle time.Duration // idle timeout; 0: none
+
+	tls tlsState // FTP over TLS (tls.go)
 }
 
 func newSession(srv *Server, conn net.Conn, id uint64) *session {
@@ -78,6 +80,9 @@ var errStopping = errors.New("server shutting down")
 
 func (s *session) run() {
 	defer s.cleanup()
+	if !s.beginImplicitTLS() {
+		return
+	}
 	setOOBInline(s.conn, s.log)
 	s.log.Info("connected")
 	if !s.greet() {

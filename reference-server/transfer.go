@@ -100,6 +100,10 @@ func netErrText(err error) string {
 // otherwise) and runs it in a goroutine of its own, which sends the final reply. run moves the
 // data; it returns the error that decides that reply.
 func (s *session) startTransfer(v string, size int64, announce string, okText func() string, run func(x *transfer, conn io.ReadWriter) error) (started bool) {
+	if s.dataProtectionRefused() {
+		return false // 521 (tls.go)
+	}
+	prot := s.dataTLS()
 	s.mu.Lock()
 	setup := s.data.take()
 	s.mu.Unlock()
@@ -139,6 +143,9 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 				return
 			}
 			conn = c
+		}
+		if !x.secureData(&conn, prot) {
+			return // 522 (tls.go)
 		}
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		x.kept = s.srv.cfg.KeepDataConnection && x.params.mode != modeStream
