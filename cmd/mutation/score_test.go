@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ftpconform/ftpconform/reports"
+)
+
+// fakeRunner plays the suite: every scenario a job runs passes, except those the table makes
+// fail (or warn, or skip) under a fault; "" is the baseline.
+type fakeRunner struct {
+	verdicts map[string]map[string]verdict // fault → scenario → verdict
+	problems map[string]string             // fault → problem of its run
+	mu       sync.Mutex
+	ran      []job
+}
+
+func (f *fakeRunner) run(_ context.Context, j job) result {
+	f.mu.Lock()
+	f.ran = append(f.ran, j)
+	f.mu.Unlock()
+	r := result{Job: j, Scenarios: map[string]verdict{}, Problem: f.problems[j.Fault]}
+	for _, id := range j.ids() {
+		v, ok := f.verdicts[j.Fault][id]
+		if !ok {
+			v = verdict{Verdict: reports.Passed}
+		}
+		r.Scenarios[id] = v
+	}
+	return r
+}
+
+var (
+	fails    = verdict{Verdict: reports.Failed, Reason: "expected 226, got 250"}
+	warns    = verdict{Verdict: reports.Warning, Reason: "a SHOULD"}
+	skips    = verdict{Verdict: reports.Skipped, Reason: "not offered"}
+	cutShort = verdict{Verdict: reports.Failed, Reason: "interrupted", Interrupted: true}
+)
+
+var testScenarios = []scenario{
+	{ID: "RETR-001", Commands: []string{"RETR"}, Location: "suites/a.go:10"},
+	{ID: "RETR-002", Commands: []string{"RETR"}, Location: "suites/a.go:20"},
+	{ID: "PWD-001", Commands: []string{"PWD"}, Location: "suites/b.go:10"},
+	{ID: "PWD-002", Commands: []string{"PWD"}, Location: "suites/b.go:20"},
+	{ID: "STOR-001", Commands: []string{"STOR"}, Location: "suites/c.go:10"},
+}
+
+var testFaults = []fault{
+	{Name: "retr-250", Group: "transfer", RFC: "959:5.4", Commands: []string{"RETR"}, Description: "RETR answers 250"},
+	{Name: "pwd-unquoted", Group: "directory", RFC: "959:appendix-2", Commands: []string{"PWD"}, Description: "PWD unquoted"},
+	{Name: "stor-lost", Group: "transfer", RFC: "959:4.1.3", Commands: []string{"STOR"}, Description: "STOR loses data"},
+}
+
+func runFake(t *testing.T, f *fakeRunner, unfailable string, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	file := dir + "/unfailable.txt"
+	if err := writeFile(file, unfailable); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseArgs(append([]string{"--out", dir + "/out", "--unfailable", file}, args...), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := mutate(context.Background(), o, testFaults, testScenarios, &out, &errOut, f)
+	return code, out.String(), errOut.String()
+}
+
+func TestAllProven(t *testing.T) {
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{
+		"retr-250":     {"RETR-001": fails, "RETR-002": warns},
+		"pwd-unquoted": {"PWD-001": fails},
+		"stor-lost":    {"STOR-001": fails},
+	}}
+	code, out, stderr := runFake(t, f, "PWD-002 the harness decides it alone\n")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		"baseline: 5 of 5 scenarios pass",
+		"retr-250 ", "RETR-001 RETR-002",
+		"Score: 3/3 faults caught (100.0%)",
+		"Scenarios: 4 failed by some fault, 1 with a written reason why none can, 0 failed by none",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if f.ran[0].Fault != "" || len(f.ran) != 4 {
+		t.Errorf("runs %+v: want the baseline first, then a run per fault", f.ran)
+	}
+}
+
+func TestGaps(t *testing.T) {
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{
+		"":             {"STOR-001": fails},                       // broken on the reference server
+		"retr-250":     {"RETR-001": cutShort, "STOR-001": fails}, // proves nothing
+		"pwd-unquoted": {"PWD-001": fails},
+	}}
+	code, out, _ := runFake(t, f, "PWD-001 wrongly excused\nGONE-001 no longer exists\n")
+	if code != exitGaps {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{
+		"retr-250", "— NOT CAUGHT",
+		"Faults no scenario catches (2)",
+		"Scenarios that do not pass on the reference server", "STOR-001  suites/c.go:10", "fails on the reference server: expected 226, got 250",
+		"Scenarios no fault fails", "RETR-001  suites/a.go:10", "passed in all",
+		"PWD-001  suites/b.go:10\n      listed as unfailable, but pwd-unquoted failed it",
+		"GONE-001  no scenario has this ID",
+		"Score: 1/3 faults caught (33.3%)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The scenario broken on the reference server is not run under faults.
+	for _, j := range f.ran[1:] {
+		if slices.Contains(j.ids(), "STOR-001") {
+			t.Errorf("%s ran STOR-001, which fails without a fault", j.Fault)
+		}
+	}
+}
+
+func TestSkippedOnTheReferenceServer(t *testing.T) {
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{"": {"PWD-002": skips}}}
+	_, out, _ := runFake(t, f, "", "--sample", "0")
+	if !strings.Contains(out, "PWD-002  suites/b.go:20\n      skipped on the reference server: not offered") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestProblemsFailTheRun(t *testing.T) {
+	f := &fakeRunner{
+		verdicts: map[string]map[string]verdict{"retr-250": {"RETR-001": fails}},
+		problems: map[string]string{"retr-250": "the runner found the target unusable"},
+	}
+	code, out, _ := runFake(t, f, "", "--fault", "retr-250")
+	if code != exitGaps || !strings.Contains(out, "Runs that went wrong (1):\n  retr-250: the runner found the target unusable") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// --fault runs the faults named, without a baseline and without judging the scenarios.
+func TestNamedFaults(t *testing.T) {
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{"pwd-unquoted": {"PWD-001": fails}}}
+	code, out, _ := runFake(t, f, "", "--fault", "pwd-unquoted")
+	if code != exitOK || len(f.ran) != 1 || strings.Contains(out, "Scenarios:") {
+		t.Errorf("exit %d, runs %+v:\n%s", code, f.ran, out)
+	}
+	code, _, stderr := runFake(t, f, "", "--fault", "nope")
+	if code != exitUsage || !strings.Contains(stderr, `--fault "nope": no such fault`) {
+		t.Errorf("unknown fault: exit %d, %s", code, stderr)
+	}
+}
+
+func TestQuick(t *testing.T) {
+	// In the transfer group stor-lost (1 scenario) is tried first; it is not caught, so
+	// retr-250 (2 scenarios) is tried next, and caught.
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{
+		"retr-250":     {"RETR-002": fails},
+		"pwd-unquoted": {"PWD-001": fails},
+	}}
+	code, out, _ := runFake(t, f, "", "--quick")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{"directory            pwd-unquoted caught", "transfer             retr-250 caught", "2/2 groups have a fault caught"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var order []string
+	for _, j := range f.ran {
+		if j.Fault == "" {
+			t.Error("a quick run ran a baseline")
+		}
+		if j.Fault != "pwd-unquoted" {
+			order = append(order, j.Fault)
+		}
+	}
+	if !slices.Equal(order, []string{"stor-lost", "retr-250"}) {
+		t.Errorf("transfer tried %q", order)
+	}
+
+	f = &fakeRunner{verdicts: map[string]map[string]verdict{"pwd-unquoted": {"PWD-001": fails}}}
+	code, out, _ = runFake(t, f, "", "--quick")
+	if code != exitGaps || !strings.Contains(out, "transfer             NOT CAUGHT: no scenario failed under stor-lost, retr-250") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestList(t *testing.T) {
+	f := &fakeRunner{}
+	code, out, _ := runFake(t, f, "", "--list", "--sample", "1")
+	if code != exitOK || len(f.ran) != 0 || !strings.Contains(out, "retr-250: 2 on its commands + 1 sampled") || !strings.Contains(out, "3 runs") {
+		t.Errorf("exit %d, ran %d:\n%s", code, len(f.ran), out)
+	}
+}
