@@ -101,14 +101,15 @@ func (s *session) loginFailed(msg string) {
 // completeLogin opens the user's home and answers 230.
 func (s *session) completeLogin() {
 	u := s.user
-	fs, err := s.srv.root.OpenRoot(rel(u.Home))
+	home := s.hostHome(u.Home) // under the virtual host HOST chose (host.go)
+	fs, err := s.srv.root.OpenRoot(rel(home))
 	if err != nil {
 		s.log.Warn("cannot open home", "user", u.Name, "home", u.Home, "err", err)
 		s.user = nil
 		s.reply(codeNotLoggedIn, "Cannot open your home directory.")
 		return
 	}
-	s.loggedIn, s.home = true, u.Home
+	s.loggedIn, s.home = true, home
 	s.setFS(fs, true, "")
 	s.log.Info("logged in", "user", u.Name)
 	if u.Anonymous {
@@ -129,6 +130,7 @@ func (s *session) logout() {
 // progress has already finished (dispatch waits for it), as the RFC asks.
 func cmdREIN(s *session, _ string) {
 	s.reinitialize()
+	s.ext = extState{} // RFC 7151 §3.2.1: REIN resets HOST; OPTS MLST too (feat.go)
 	s.idle = s.srv.cfg.IdleTimeout.D()
 	s.reply(codeReady, "Service ready for new user.")
 	s.tlsAfterREIN() // RFC 4217 §13: the 220 went out protected; now TLS ends (tls.go)

@@ -65,10 +65,12 @@ var commandTable = []command{
 	{name: "PORT", handler: cmdPORT, login: true, keepsRest: true, arg: argRequired, syntax: "PORT h1,h2,h3,h4,p1,p2", help: "connect to this address for the next transfer"},
 	{name: "PASV", handler: cmdPASV, login: true, keepsRest: true, arg: argNone, syntax: "PASV", help: "listen for the next data connection"},
 	{name: "EPRT", handler: cmdEPRT, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
-	{name: "EPSV", handler: cmdEPSV, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
+	{name: "EPSV", handler: cmdEPSVWithAll, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
 	{name: "TYPE", handler: cmdTYPE, login: true, keepsRest: true, arg: argRequired, syntax: "TYPE A [N|T|C] | E [N|T|C] | I | L 8", help: "set the representation type"},
 	{name: "STRU", handler: cmdSTRU, login: true, arg: argRequired, syntax: "STRU F|R|P", help: "set the file structure"},
-	{name: "MODE", handler: cmdMODE, login: true, arg: argRequired, syntax: "MODE S|B|C", help: "set the transfer mode"},
+	{name: "LPRT", handler: cmdLPRT, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argRequired, syntax: "LPRT af,hal,h1,...,pal,p1,p2", help: "PORT with a long address (RFC 1639)"},
+	{name: "LPSV", handler: cmdLPSV, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argNone, syntax: "LPSV", help: "PASV with a long address (RFC 1639)"},
+	{name: "MODE", handler: cmdMODE, login: true, arg: argRequired, syntax: "MODE S|B|C|Z", help: "set the transfer mode (Z: deflate)", feat: "MODE Z"},
 	// Service commands (RFC 959 §4.1.3).
 	{name: "RETR", handler: cmdRETR, login: true, arg: argRequired, usesRest: true, syntax: "RETR <path>", help: "send a file"},
 	{name: "STOR", handler: cmdSTOR, login: true, arg: argRequired, usesRest: true, syntax: "STOR <path>", help: "store a file"},
@@ -94,9 +96,14 @@ var commandTable = []command{
 	{name: "HELP", handler: cmdHELP, arg: argOptional, syntax: "HELP [<command>]", help: "this help"},
 	{name: "NOOP", handler: cmdNOOP, arg: argNone, syntax: "NOOP", help: "do nothing"},
 	// Extensions.
-	{name: "FEAT", handler: cmdFEAT, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
+	{name: "FEAT", handler: cmdFeatures, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
+	{name: "OPTS", handler: cmdOPTS, arg: argRequired, syntax: "OPTS <command> [<options>]", help: "set options: UTF8 ON|OFF, MLST <facts>, MODE Z <name value> (RFC 2389)"},
 	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
 	{name: "MDTM", handler: cmdMDTM, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},
+	{name: "MLST", handler: cmdMLST, login: true, arg: argOptional, syntax: "MLST [<path>]", help: "facts about one file or directory (RFC 3659)", feat: "MLST"},
+	{name: "MLSD", handler: cmdMLSD, login: true, arg: argOptional, syntax: "MLSD [<directory>]", help: "list a directory for machine processing (RFC 3659)"},
+	{name: "LANG", handler: cmdLANG, arg: argOptional, syntax: "LANG [<tag>]", help: "choose the language of the reply texts (RFC 2640)", feat: "LANG"},
+	{name: "HOST", handler: cmdHOST, arg: argRequired, syntax: "HOST <name>", help: "choose a virtual host, before login (RFC 7151)", feat: "HOST"},
 	// Security (RFC 2228 as RFC 4217 uses it for TLS; tls.go). MIC, CONF and ENC, below, are
 	// not implemented: TLS protects every command itself (RFC 2228 §3 allows 502 for them).
 	{name: "AUTH", handler: cmdAUTH, arg: argRequired, syntax: "AUTH TLS", help: "protect the control connection with TLS (RFC 4217)", feat: "AUTH TLS"},
@@ -106,16 +113,9 @@ var commandTable = []command{
 	{name: "CCC", handler: cmdCCC, arg: argNone, syntax: "CCC", help: "go on with the control connection in the clear (after login)", feat: "CCC"},
 	// Recognized, not implemented here: 502 (RFC 959 §5.4 allows 502 for them, or they are
 	// extensions that a server may leave out).
-	{name: "OPTS", syntax: "OPTS <command> [<options>]", help: "not implemented"},
-	{name: "MLST", syntax: "MLST [<path>]", help: "not implemented"},
-	{name: "MLSD", syntax: "MLSD [<path>]", help: "not implemented"},
-	{name: "LANG", syntax: "LANG [<tag>]", help: "not implemented"},
-	{name: "HOST", syntax: "HOST <name>", help: "not implemented"},
 	{name: "MIC", syntax: "MIC <data>", help: "not implemented"},
 	{name: "CONF", syntax: "CONF <data>", help: "not implemented"},
 	{name: "ENC", syntax: "ENC <data>", help: "not implemented"},
-	{name: "LPRT", syntax: "LPRT <address>", help: "not implemented"},
-	{name: "LPSV", syntax: "LPSV", help: "not implemented"},
 }
 
 // commands is the table of one server: the base table with aliases resolved and faults applied.

@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestTableRowsAreComplete(t *testing.T) {
 // Before login every command that needs one is refused with a code of its own reply rows:
 // 530 where RFC 959 §5.4 lists it, else the exceptions below (their rows have no 530).
 func TestEveryLoginCommandIsRefusedBeforeLogin(t *testing.T) {
-	noRow530 := map[string]int{"PWD": 550, "XPWD": 550, "SIZE": 550, "MDTM": 550, "EPRT": 501, "EPSV": 501}
+	noRow530 := map[string]int{"PWD": 550, "XPWD": 550, "SIZE": 550, "MDTM": 550, "EPRT": 501, "EPSV": 501, "LPRT": 501, "LPSV": 501}
 	ts := startServer(t, nil)
 	c, _ := dial(t, ts.addr)
 	for _, name := range buildCommands().names() {
@@ -134,13 +135,13 @@ func TestHelpListsTheTable(t *testing.T) {
 			t.Errorf("HELP lacks %s", name)
 		}
 	}
-	if !strings.Contains(text, "MLST*") {
+	if !strings.Contains(text, "MIC*") {
 		t.Error("HELP does not mark unimplemented commands")
 	}
 	c.run([]step{
 		{"HELP RETR", 214, "RETR <path>"},
 		{"HELP xpwd", 214, "same as PWD"},
-		{"HELP MLSD", 214, "not implemented"},
+		{"HELP MIC", 214, "not implemented"},
 		{"HELP SITE CHMOD", 214, "CHMOD <octal mode> <path>"},
 		{"HELP NOSUCH", 501, ""},
 	})
@@ -150,11 +151,21 @@ func TestFeatIsDerivedFromTheTable(t *testing.T) {
 	ts := startServer(t, nil)
 	c, _ := dial(t, ts.addr)
 	r := c.expect("FEAT", 211)
-	want := []string{"Features:", " AUTH TLS", " CCC", " EPRT", " EPSV", " MDTM", " PBSZ", " PROT", " REST STREAM", " SIZE", "End"}
-	if strings.Join(r.lines, "|") != strings.Join(want, "|") {
-		t.Fatalf("FEAT:\n%s", r.raw)
+	// Every implemented row's feat line (MLST and LANG with their parameters), plus the
+	// features of the path handling (feat.go), and nothing else.
+	want := []string{"Extensions supported:"}
+	for _, f := range buildCommands().featLines() {
+		switch f {
+		case "MLST":
+			f = "MLST type*;size*;modify*;perm*;unique*;UNIX.mode;"
+		case "LANG":
+			f = "LANG EN*"
+		}
+		want = append(want, " "+f)
 	}
-	if got := buildCommands().featLines(); len(got) != 9 {
-		t.Fatalf("featLines %v", got)
+	want = append(want, " TVFS", " UTF8", "End")
+	slices.Sort(want[1 : len(want)-1])
+	if strings.Join(r.lines, "|") != strings.Join(want, "|") {
+		t.Fatalf("FEAT:\n%s\nwant:\n%s", r.raw, strings.Join(want, "\n"))
 	}
 }

@@ -123,6 +123,23 @@ type Config struct {
 	// DenyCCC answers every CCC with 534. Without it CCC is accepted after login (and refused
 	// with 534 before, as RFC 4217 §15.3 suggests).
 	DenyCCC bool `json:"deny_ccc,omitempty"`
+
+	// VirtualHosts are the names HOST (RFC 7151) may choose before login. Each serves a
+	// directory under Root, in which the users' homes are taken. Without HOST, after REIN, or
+	// with HOST naming the server's own address literal, the default host serves Root itself.
+	VirtualHosts []VirtualHost `json:"virtual_hosts,omitempty"`
+}
+
+// VirtualHost is one host name the server answers to (RFC 7151).
+type VirtualHost struct {
+	// Name is a domain name ("ftp.example.com"); HOST compares it without regard to case.
+	Name string `json:"name"`
+	// Root is the directory under Root that the host serves ("/" when empty): a user whose
+	// home is "/homes/q" gets Root/<root>/homes/q, made if missing.
+	Root string `json:"root,omitempty"`
+	// Banner is the text of HOST's 220 reply, the host's welcome; several lines make a
+	// multi-line 220.
+	Banner string `json:"banner,omitempty"`
 }
 
 // User is an account that may log in.
@@ -338,6 +355,18 @@ func (c *Config) check() error {
 			return fmt.Errorf("user %q: account_login/account_store need an account", u.Name)
 		}
 		u.Home = cleanPolicyPath(u.Home)
+	}
+	hosts := map[string]bool{}
+	for i := range c.VirtualHosts {
+		h := &c.VirtualHosts[i]
+		if !validDomain(h.Name) {
+			return fmt.Errorf("virtual_hosts[%d]: %q is not a domain name (RFC 7151 §3.1)", i, h.Name)
+		}
+		if hosts[strings.ToLower(h.Name)] {
+			return fmt.Errorf("virtual_hosts: %q appears twice", h.Name)
+		}
+		hosts[strings.ToLower(h.Name)] = true
+		h.Root = cleanPolicyPath(h.Root)
 	}
 	for name, dir := range c.Mounts {
 		if name == "" || name == "~" {

@@ -17,7 +17,7 @@ func TestDataConnectionCommands(t *testing.T) {
 		{"PASV", []step{{"PASV", 227, "Entering Passive Mode (127,0,0,1,"}}},
 		{"EPSV", []step{{"EPSV", 229, "(|||"}, {"EPSV 1", 229, ""}}},
 		{"EPSV other protocol (522)", []step{{"EPSV 2", 522, "(1)"}, {"EPSV 3", 522, ""}, {"EPSV x", 501, ""}}},
-		{"EPSV ALL refuses the others", []step{{"EPSV ALL", 200, ""}, {"PASV", 501, "EPSV ALL"}, {"PORT 127,0,0,1,10,10", 501, ""}, {"EPRT |1|127.0.0.1|2570|", 501, ""}, {"EPSV", 229, ""}}},
+		{"EPSV ALL refuses the others", []step{{"EPSV ALL", 229, "(|||"}, {"PASV", 501, "EPSV ALL"}, {"PORT 127,0,0,1,10,10", 501, ""}, {"EPRT |1|127.0.0.1|2570|", 501, ""}, {"EPSV", 229, ""}}},
 		{"PORT", []step{{"PORT 127,0,0,1,10,10", 200, ""}}},
 		{"PORT syntax (501)", []step{{"PORT 127,0,0,1,10", 501, ""}, {"PORT 127,0,0,1,10,256", 501, ""}, {"PORT a,b,c,d,e,f", 501, ""}}},
 		{"PORT to another host (504, RFC 2577)", []step{{"PORT 127,0,0,2,10,10", 504, ""}, {"PORT 192,0,2,1,10,10", 504, ""}}},

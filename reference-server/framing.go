@@ -58,6 +58,8 @@ func newFrameWriter(p xferParams, w io.Writer, pageSize int) frameWriter {
 		fw = &blockWriter{w: bw}
 	case modeCompressed:
 		fw = &compressedWriter{w: bw, filler: filler(p.typ)}
+	case modeDeflate:
+		fw = newDeflateWriter(p, bw) // deflate.go
 	default:
 		fw = &streamWriter{w: bw, record: p.stru == struRecord}
 	}
@@ -376,6 +378,8 @@ func newFrameReader(p xferParams, r io.Reader) frameReader {
 		fr = &blockReader{r: br}
 	case modeCompressed:
 		fr = &compressedReader{r: br, filler: filler(p.typ)}
+	case modeDeflate:
+		fr = newDeflateReader(p, br) // deflate.go
 	default:
 		fr = &streamReader{r: br, record: p.stru == struRecord, buf: make([]byte, 32*1024)}
 	}

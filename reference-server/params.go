@@ -23,6 +23,7 @@ const (
 	modeStream     = 'S'
 	modeBlock      = 'B'
 	modeCompressed = 'C'
+	modeDeflate    = 'Z' // draft-preston-ftpext-deflate (deflate.go)
 )
 
 // xferParams are the transfer parameters of a session (RFC 959 §3).
@@ -31,6 +32,8 @@ type xferParams struct {
 	form byte // N, T or C for A and E
 	stru byte
 	mode byte
+	// level is MODE Z's compression level, 1 to 9, set by OPTS MODE Z LEVEL; 0: the default.
+	level int
 }
 
 // defaultParams are RFC 959 §5.1's defaults: TYPE A N, STRU F, MODE S.
@@ -78,6 +81,8 @@ func modeName(m byte) string {
 		return "Block"
 	case modeCompressed:
 		return "Compressed"
+	case modeDeflate:
+		return "Deflate"
 	default:
 		return "Stream"
 	}
@@ -178,7 +183,7 @@ func cmdMODE(s *session, arg string) {
 	switch {
 	case !ok:
 		s.reply(codeBadArguments, "MODE: %q is not a mode code.", sanitizeName(arg))
-	case m == modeStream || m == modeBlock || m == modeCompressed:
+	case m == modeStream || m == modeBlock || m == modeCompressed || m == modeDeflate:
 		if m != s.params.mode {
 			// A connection kept open for block mode has no meaning in another mode.
 			s.mu.Lock()

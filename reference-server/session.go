@@ -60,6 +60,7 @@ type session struct {
 	idle time.Duration // idle timeout; 0: none
 
 	tls tlsState // FTP over TLS (tls.go)
+	ext extState // what HOST and OPTS MLST chose (feat.go)
 }
 
 func newSession(srv *Server, conn net.Conn, id uint64) *session {
