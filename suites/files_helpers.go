@@ -141,6 +141,9 @@ func fingerprint(b []byte) string {
 	return fmt.Sprintf("%d bytes, sha256 %x", len(b), sum[:8])
 }
 
+// firstBytes is the start of b, for messages.
+func firstBytes(b []byte, n int) []byte { return b[:min(len(b), n)] }
+
 // quotedPath is a path as a 257 reply must show it: in double quotes, each quote doubled
 // (RFC 959 appendix II).
 func quotedPath(p string) string { return `"` + strings.ReplaceAll(p, `"`, `""`) + `"` }
