@@ -65,3 +65,20 @@ interop: bin/ftpconform bin/interop
 	bin/interop $(INTEROP_ARGS)
 interop-expected: bin/ftpconform bin/interop
 	bin/interop -update $(INTEROP_ARGS)
+
+# --- mutation: proof that every scenario can fail (see cmd/mutation and reference-server/README.md) ---
+#   make mutation        every fault of the reference server's catalogue, each against the scenarios
+#                        on its commands plus a sample; fails on a fault that no scenario catches, or a
+#                        scenario that no fault fails (unless cmd/mutation/unfailable.txt says why)
+#   make mutation-quick  a caught fault in every group of the catalogue; part of make test
+# MUTATION_ARGS passes flags to bin/mutation, e.g. MUTATION_ARGS='--fault bare-lf' or '--jobs 4'.
+MUTATION_ARGS ?=
+MUTATION_DIR  ?= $(REPORT_DIR)/mutation
+.PHONY: mutation mutation-quick
+bin/mutation: FORCE
+	$(GO) build -o $@ ./cmd/mutation
+mutation: bin/ftpconform bin/mutation
+	bin/mutation --out '$(MUTATION_DIR)' $(MUTATION_ARGS)
+mutation-quick: bin/ftpconform bin/mutation
+	bin/mutation --quick --out '$(MUTATION_DIR)/quick' $(MUTATION_ARGS)
+test: mutation-quick

@@ -70,7 +70,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("mutation", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.ftpconform, "ftpconform", "bin/ftpconform", "the runner binary (make build)")
-	fs.StringVar(&o.out, "out", "mutation-report", "directory for each run's reports and "+summaryFile)
+	fs.StringVar(&o.out, "out", "conformance-report/mutation", "directory for each run's reports and "+summaryFile)
 	fs.StringVar(&o.unfailable, "unfailable", "cmd/mutation/unfailable.txt", "scenarios no server-side fault can fail, each with the reason")
 	fs.StringVar(&profile, "profile", string(harness.ProfileSecure), "conformance profile of the runs (the widest selects every scenario)")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU()+1, "runner processes at a time, each with its own embedded server")
