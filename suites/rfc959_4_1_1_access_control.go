@@ -162,6 +162,91 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
 	})
 
+	// Commands before login (RFC 959 §4.1.1, the login diagram of §6).
+
+	Scenario(Spec{
+		ID:       "LOGIN-001",
+		Title:    "before login, CWD and CDUP are refused (530): the file system needs the user's identification",
+		Commands: []string{"CWD", "CDUP"},
+		Codes:    []int{530},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4", "959:6"},
+		Quote:    "The user identification is that which is required by the server for access to its file system.",
+		Level:    Must,
+	}, func(s *S) {
+		c := s.Dial()
+		for _, line := range []string{"CWD " + s.Settings.Target.Scratch, "CDUP"} {
+			r := c.Cmd("%s", line)
+			expectRefused(r, line+" before login")
+			s.Prefer(r, 530)
+		}
+	})
+
+	Scenario(Spec{
+		ID:       "LOGIN-002",
+		Title:    "before login, MKD, DELE and RNFR are refused (530) and change nothing",
+		Commands: []string{"MKD", "DELE", "RNFR", "RMD", "RETR"},
+		Codes:    []int{530, 226, 550},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4", "959:6"},
+		Quote:    "The user identification is that which is required by the server for access to its file system.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		keep, made := s.Path("keep.txt"), s.Path("made-before-login")
+		owner := s.Login()
+		Expect(owner.Store(sessionKind(s), typeSampleData, "STOR %s", keep)).To(HaveReplyCode(226, 250))
+		c := s.Dial()
+		for _, line := range []string{"MKD " + made, "DELE " + keep, "RNFR " + keep} {
+			r := c.Cmd("%s", line)
+			expectRefused(r, line+" before login")
+			s.Prefer(r, 530)
+		}
+		Expect(owner.Retrieve(sessionKind(s), "RETR %s", keep)).To(HaveReplyCode(226, 250), "the file that DELE named before login is still there")
+		Expect(owner.Cmd("RMD %s", made)).NotTo(BePositiveCompletion(), "MKD before login must not have made the directory")
+	})
+
+	Scenario(Spec{
+		ID:       "LOGIN-003",
+		Title:    "before login, RETR and NLST transfer nothing: they are refused (530)",
+		Commands: []string{"RETR", "NLST", "PASV"},
+		Codes:    []int{530},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4", "959:6"},
+		Quote:    "The user identification is that which is required by the server for access to its file system.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		p := s.Path("secret.txt")
+		owner := s.Login()
+		Expect(owner.Store(sessionKind(s), typeSampleData, "STOR %s", p)).To(HaveReplyCode(226, 250))
+		c := s.Dial()
+		for _, line := range []string{"RETR " + p, "NLST " + s.Scratch()} {
+			r := transferBeforeLogin(s, c, line)
+			expectRefused(r, line+" before login")
+			s.Prefer(r, 530)
+		}
+	})
+
+	Scenario(Spec{
+		ID:       "ACCT-005",
+		Title:    "ACCT before USER logs nobody in: never 230, preferably 503 (bad sequence)",
+		Commands: []string{"ACCT", "CWD"},
+		Codes:    []int{503, 530},
+		Section:  "959:5.4",
+		Also:     []string{"959:4.1.1", "959:6"},
+		Quote:    "These must be strictly adhered to; a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+		Level:    Must,
+	}, func(s *S) {
+		c := s.Dial()
+		r := c.Cmd("ACCT ftpconform")
+		Expect(r).NotTo(HaveReplyCode(230), "230 means \"User logged in\", and no user has been named")
+		Expect(r).To(HaveReplyCode(202, 500, 501, 502, 503, 530))
+		s.Prefer(r, 503)
+		cwd := c.Cmd("CWD %s", s.Settings.Target.Scratch)
+		Expect(cwd).NotTo(BePositiveCompletion(), "ACCT alone logged nobody in")
+	})
+
 	// USER (RFC 959 §4.1.1): a new USER at any point.
 
 	Scenario(Spec{
@@ -589,6 +674,27 @@ func (t typeSample) typeOf(data []byte) string {
 		return "A"
 	}
 	return fmt.Sprintf("neither (%q)", data)
+}
+
+// expectRefused fails unless r is a negative reply (4yz or 5yz): the command was not carried out,
+// nor begun (1yz), nor taken as the first of a sequence (3yz).
+func expectRefused(r Reply, what string) {
+	Expect(r).NotTo(BePositivePreliminary(), what)
+	Expect(r).NotTo(BePositiveCompletion(), what)
+	Expect(r).NotTo(BePositiveIntermediate(), what)
+}
+
+// transferBeforeLogin tries a transfer command on a connection that has not logged in: the data
+// connection set-up first (refused, as a rule), then the command. It returns the reply that
+// decides whether anything was transferred: the refusal, or the command's first reply.
+func transferBeforeLogin(s *S, c *Conn, line string) Reply {
+	d, r := c.Data(sessionKind(s))
+	if d == nil {
+		s.Note("the data connection set-up before login was refused (%s)", r)
+		return c.Cmd("%s", line)
+	}
+	defer d.Close()
+	return d.Run(line, nil, false).First()
 }
 
 // bigFileSize is larger than what loopback TCP buffers hold while nobody reads, so that a

@@ -1,0 +1,51 @@
+package suites
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+)
+
+// RFC 2577 §5: what a server does about repeated wrong passwords.
+var _ = Describe("RFC 2577 §5 Protecting passwords", func() {
+	Scenario(Spec{
+		ID:       "PASS-006",
+		Title:    "repeated wrong passwords are refused with 530; a server that then closes the connection sends 421 first",
+		Commands: []string{"USER", "PASS"},
+		Codes:    []int{331, 530, 421},
+		Section:  "2577:5",
+		Also:     []string{"959:4.2.1"},
+		Quote:    "Before closing the control connection the server must send a return code of 421 (\"Service not available, closing control connection.\" [PR85]) to the client.",
+		Level:    Must,
+		Slow:     true,
+	}, func(s *S) {
+		t := s.Settings.Target
+		c := s.Dial()
+		var last Reply
+		for attempt := 1; attempt <= failedLogins; attempt++ {
+			for _, line := range []string{"USER " + t.User, "PASS " + wrongPassword(t.Password)} {
+				r, err := c.TryCmd("%s", line)
+				if err != nil {
+					Expect(last.Code).To(Equal(421), "the server closed the control connection after attempt %d (%v); its last reply was %s, not 421", attempt, err, last)
+					return
+				}
+				if r.Code == 421 {
+					s.Note("the server ends the session after %d wrong passwords", attempt)
+					Expect(c.WaitClosed()).To(Succeed(), "421 closes the control connection")
+					return
+				}
+				if line[:4] == "USER" {
+					Expect(r).To(HaveReplyCode(331))
+				} else {
+					Expect(r).To(HaveReplyCode(530), "wrong password, attempt %d", attempt)
+				}
+				last = r
+			}
+		}
+		s.Note("the server allowed %d wrong passwords on one connection without closing it", failedLogins)
+	})
+})
+
+// failedLogins is how many wrong passwords PASS-006 tries: more than RFC 2577 §5's "3-5".
+const failedLogins = 6
