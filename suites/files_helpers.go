@@ -265,3 +265,21 @@ func sendIPSynch(s *S, c *Conn) {
 	s.Note("sending Telnet IP and Synch (IAC IP, IAC DM) inline: TCP urgent data is not available in Go")
 	c.SendRaw(telnetIPSynch, "")
 }
+
+// openFor sets up the data connection of a transfer before its REST: RFC 3659 §5.3 wants REST
+// to be "the last command issued before the data transfer command".
+func openFor(s *S, c *Conn) *Data {
+	kind := kindFor(s, c)
+	d, r := c.Data(kind)
+	ExpectWithOffset(1, d).NotTo(BeNil(), setupStep("%s was refused with %s", kind, r))
+	return d
+}
+
+// restarted runs a transfer restarted at octet n: the data connection set up first, then REST n
+// (which must answer 350), then the command. upload is the data to send, nil for a download.
+func restarted(s *S, c *Conn, n int, upload []byte, format string, args ...any) Transfer {
+	d := openFor(s, c)
+	defer d.Close()
+	ExpectWithOffset(1, c.Cmd("REST %d", n)).To(HaveReplyCode(350), "REST %d", n)
+	return d.Run(fmt.Sprintf(format, args...), upload, upload != nil)
+}
