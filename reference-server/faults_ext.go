@@ -238,7 +238,7 @@ var extFaults = []Fault{
 	},
 	{
 		Name: "utf8-names-mangled", Group: "paths", RFC: "2640:3.1", Commands: []string{"STOR"},
-		Description: "STOR replaces every byte of a pathname above 0x7F with '_'",
+		Description: "STOR replaces every non-ASCII character of a pathname with '_'",
 		table: extWrap([]string{"STOR"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				h(s, strings.Map(func(r rune) rune {

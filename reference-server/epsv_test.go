@@ -1,0 +1,83 @@
+package refserver
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// After EPSV ALL (which enters passive mode like any EPSV) every other data connection set-up
+// command is refused, until REIN.
+func TestEPSVAll(t *testing.T) {
+	ts := startServer(t, nil)
+	c := login(t, ts.addr)
+	c.run([]step{
+		{"EPSV ALL", 229, "(|||"},
+		{"PASV", 501, "EPSV ALL"},
+		{"PORT 127,0,0,1,10,10", 501, ""},
+		{"EPRT |1|127.0.0.1|2570|", 501, ""},
+		{"LPRT 4,4,127,0,0,1,2,10,10", 501, ""},
+		{"LPSV", 501, ""},
+		{"EPSV", 229, ""},
+		{"EPSV 1", 229, ""},
+		{"REIN", 220, ""},
+		{"USER " + testUser, 331, ""},
+		{"PASS " + testPassword, 230, ""},
+		{"PASV", 227, ""},
+	})
+	ts.write(t, "f", "after EPSV ALL")
+	if got := string(c.retrEPSV("f")); got != "after EPSV ALL" {
+		t.Fatalf("RETR after EPSV: %q", got)
+	}
+}
+
+// epsv sends EPSV and connects to the port it names, on the control connection's peer.
+func (c *client) epsv() net.Conn {
+	c.t.Helper()
+	r := c.expect("EPSV", 229)
+	text := r.text()
+	open, end := strings.Index(text, "(|||"), strings.LastIndex(text, "|)")
+	if open < 0 || end < open {
+		c.t.Fatalf("EPSV reply: %v", r)
+	}
+	host, _, _ := net.SplitHostPort(c.conn.RemoteAddr().String())
+	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, text[open+4:end]), replyTimeout)
+	if err != nil {
+		c.t.Fatalf("data connection: %v", err)
+	}
+	c.t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// retrEPSV downloads a file over an EPSV data connection.
+func (c *client) retrEPSV(name string) []byte {
+	c.t.Helper()
+	d := c.epsv()
+	c.expect("RETR "+name, 150)
+	b := readAll(c.t, d)
+	c.expectRead(226)
+	return b
+}
+
+// EPSV works the same on an IPv6 control connection, where PASV cannot name the address.
+func TestEPSVOverIPv6(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	} else {
+		ln.Close()
+	}
+	ts := startServer(t, func(c *Config) { c.Listen = "[::1]:0" })
+	ts.write(t, "f", "over IPv6")
+	c := login(t, ts.addr)
+	c.run([]step{{"EPSV 1", 522, "(2)"}, {"EPSV 2", 229, ""}, {"LPRT 4,4,127,0,0,1,2,10,10", 501, ""}})
+	if got := string(c.retrEPSV("f")); got != "over IPv6" {
+		t.Fatalf("RETR over IPv6: %q", got)
+	}
+	r := c.expect("LPSV", 228)
+	if !strings.Contains(r.text(), "(6,16,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,2,") {
+		t.Fatalf("LPSV over IPv6: %v", r)
+	}
+	c.run([]step{{"HOST [::1]", 503, ""}})
+	d, _ := dial(t, ts.addr)
+	d.run([]step{{"HOST [::1]", 220, ""}, {"HOST 127.0.0.1", 504, ""}})
+}
