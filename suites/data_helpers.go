@@ -1,0 +1,666 @@
+package suites
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strconv"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+)
+
+// Helpers of the data-connection, representation and transmission-mode scenarios (RFC 959 §3,
+// §4.1.2). The encoders and decoders of block, compressed, record and page framing live here,
+// written from RFC 959's text alone: the reference server has its own, and the two must agree
+// only through the wire.
+
+// ---- data ----
+
+// randomBytes returns n random bytes.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+// digest is the sha256 of b in hex, for messages about large data.
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// diffBytes describes how got differs from want: "" when they are equal; otherwise the sizes,
+// the sha256 digests and the first differing offset, so that a failure on megabytes stays short.
+func diffBytes(got, want []byte) string {
+	if bytes.Equal(got, want) {
+		return ""
+	}
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	at := fmt.Sprintf("first difference at offset %d: ", i)
+	switch {
+	case i == len(got):
+		at += fmt.Sprintf("got ends there, want continues with % X", head(want[i:], 8))
+	case i == len(want):
+		at += fmt.Sprintf("got has extra bytes % X", head(got[i:], 8))
+	default:
+		at += fmt.Sprintf("got % X, want % X", head(got[i:], 8), head(want[i:], 8))
+	}
+	return fmt.Sprintf("got %d bytes (sha256 %.16s…), want %d bytes (sha256 %.16s…); %s",
+		len(got), digest(got), len(want), digest(want), at)
+}
+
+func head(b []byte, n int) []byte { return b[:min(len(b), n)] }
+
+// expectSameBytes fails the scenario when got is not want, describing the difference.
+func expectSameBytes(got, want []byte, what string, args ...any) {
+	d := diffBytes(got, want)
+	ExpectWithOffset(1, d).To(BeEmpty(), "%s: %s", fmt.Sprintf(what, args...), d)
+}
+
+// ---- data connections through the harness ----
+
+// defaultKind is the data connection a scenario uses when it does not choose: passive unless
+// the run asks for active connections (--active).
+func defaultKind(s *S) DataKind {
+	if s.Settings.Active {
+		return PORT
+	}
+	return PASV
+}
+
+// openData sets up a data connection of the given kind. A refusal or an unusable setup reply
+// fails the scenario with its requirement.
+func openData(c *Conn, kind DataKind) *Data {
+	d, r, err := c.OpenData(kind)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "setting up a %s data connection", kind)
+	ExpectWithOffset(1, d).NotTo(BeNil(), "%s was refused with %s", kind, r)
+	return d
+}
+
+// retrieve runs a download over a new data connection of the given kind.
+func retrieve(c *Conn, kind DataKind, format string, args ...any) Transfer {
+	d := openData(c, kind)
+	defer d.Close()
+	return d.Run(fmt.Sprintf(format, args...), nil, false)
+}
+
+// store runs an upload over a new data connection of the given kind.
+func store(c *Conn, kind DataKind, data []byte, format string, args ...any) Transfer {
+	d := openData(c, kind)
+	defer d.Close()
+	return d.Run(fmt.Sprintf(format, args...), data, true)
+}
+
+// expectTransferred checks the replies of a transfer that must succeed: a 125 or 150, the data
+// connection without error, then 226 or 250 (RFC 959 §5.4).
+func expectTransferred(t Transfer, what string) {
+	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), "%s: the transfer must start with 125 or 150", what)
+	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), "%s: the data connection", what)
+	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), "%s: the transfer must end with 226 or 250", what)
+}
+
+// setType sends TYPE and requires 200.
+func setType(c *Conn, typ string) {
+	ExpectWithOffset(1, c.Cmd("TYPE %s", typ)).To(HaveReplyCode(200), "TYPE %s", typ)
+}
+
+// put stores data at path in TYPE I (the type is left at I).
+func put(s *S, c *Conn, path string, data []byte) {
+	setType(c, "I")
+	t := store(c, defaultKind(s), data, "STOR %s", path)
+	expectTransferred(t, "STOR "+path)
+}
+
+// get retrieves path in the current type over the default data connection.
+func get(s *S, c *Conn, path string) []byte {
+	t := retrieve(c, defaultKind(s), "RETR %s", path)
+	expectTransferred(t, "RETR "+path)
+	return t.Data
+}
+
+// getImage retrieves path in TYPE I: the server's own storage form.
+func getImage(s *S, c *Conn, path string) []byte {
+	setType(c, "I")
+	return get(s, c, path)
+}
+
+// ---- a passive data connection of the scenario's own ----
+
+// rawData is a passive data connection that the scenario reads and writes itself, for the
+// block and compressed modes, where the end of a file is marked in the data and the server may
+// keep the connection open (RFC 959 §3.3). It connects only to the control connection's peer.
+type rawData struct {
+	s  *S
+	c  *Conn
+	nc net.Conn
+}
+
+var pasvNumbers = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
+
+// passivePort reads the port of a 227 reply (six numbers anywhere in the text, as RFC 1123
+// §4.1.2.6 tells clients to scan) or of a 229 reply (RFC 2428 §3).
+func passivePort(r Reply) (int, error) {
+	if r.Code == 229 {
+		return ParseEPSV(r.Text())
+	}
+	m := pasvNumbers.FindStringSubmatch(r.Text())
+	if r.Code != 227 || m == nil {
+		return 0, fmt.Errorf("%s has no h1,h2,h3,h4,p1,p2", r)
+	}
+	p1, _ := strconv.Atoi(m[5])
+	p2, _ := strconv.Atoi(m[6])
+	if p1 > 255 || p2 > 255 || p1<<8|p2 == 0 {
+		return 0, fmt.Errorf("%s does not name a port", r)
+	}
+	return p1<<8 | p2, nil
+}
+
+// openRaw sends PASV (EPSV on an IPv6 control connection) and connects to the port named.
+func openRaw(s *S, c *Conn) *rawData {
+	verb := "PASV"
+	if c.RemoteAddr().IP.To4() == nil {
+		verb = "EPSV"
+	}
+	r := c.Cmd("%s", verb)
+	port, err := passivePort(r)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s must name the port the server listens on", verb)
+	addr := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(port))
+	nc, err := net.DialTimeout("tcp", addr, s.Settings.ReplyTimeout)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "connecting to %s, named by %s", addr, r)
+	s.Note("connection #%d: own data connection %s -> %s", c.ID(), nc.LocalAddr(), nc.RemoteAddr())
+	s.Defer(func() { nc.Close() })
+	return &rawData{s: s, c: c, nc: nc}
+}
+
+// openActive listens on the control connection's local address and sends PORT for it; the
+// server must connect there for the next transfer (see acceptActive).
+func openActive(s *S, c *Conn) net.Listener {
+	ip := c.LocalAddr().IP
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "listening for the server's data connection")
+	s.Defer(func() { ln.Close() })
+	r := c.Cmd("PORT %s", PortArgument(ip, ln.Addr().(*net.TCPAddr).Port))
+	ExpectWithOffset(1, r).To(HaveReplyCode(200), "PORT for %s", ln.Addr())
+	return ln
+}
+
+// acceptActive waits, within the reply timeout, for the server to connect to ln from its own
+// address, and returns that connection as a rawData.
+func acceptActive(s *S, c *Conn, ln net.Listener) *rawData {
+	tl := ln.(*net.TCPListener)
+	tl.SetDeadline(time.Now().Add(s.Settings.ReplyTimeout))
+	nc, err := tl.Accept()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "the server did not connect to the PORT address %s", ln.Addr())
+	s.Defer(func() { nc.Close() })
+	from := nc.RemoteAddr().(*net.TCPAddr).IP
+	ExpectWithOffset(1, from.Equal(c.RemoteAddr().IP)).To(BeTrue(), "a data connection came from %s, not from the server %s", from, c.RemoteAddr().IP)
+	s.Note("connection #%d: the server connected %s -> %s", c.ID(), nc.RemoteAddr(), nc.LocalAddr())
+	return &rawData{s: s, c: c, nc: nc}
+}
+
+// readAll reads the data connection to its end (stream mode: the server closes it).
+func (d *rawData) readAll() ([]byte, error) { return io.ReadAll(d.reader()) }
+
+// reader returns the data connection with a read deadline of one reply timeout per read.
+func (d *rawData) reader() io.Reader { return deadlineReader{d.nc, d.s.Settings.ReplyTimeout} }
+
+type deadlineReader struct {
+	nc      net.Conn
+	timeout time.Duration
+}
+
+func (r deadlineReader) Read(p []byte) (int, error) {
+	r.nc.SetReadDeadline(time.Now().Add(r.timeout))
+	return r.nc.Read(p)
+}
+
+// write sends b on the data connection.
+func (d *rawData) write(b []byte) {
+	d.nc.SetWriteDeadline(time.Now().Add(d.s.Settings.ReplyTimeout + time.Duration(len(b)>>20)*time.Second))
+	_, err := d.nc.Write(b)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "writing %d bytes on the data connection", len(b))
+}
+
+// closed reports whether the server has closed the data connection: it reads, within the
+// reply timeout, expecting the end of the stream. Any data that arrives instead is an error.
+func (d *rawData) closed() error {
+	var one [1]byte
+	n, err := d.reader().Read(one[:])
+	switch {
+	case n > 0:
+		return fmt.Errorf("data arrived (0x%02X) where the connection should have been closed", one[0])
+	case errors.Is(err, io.EOF), err != nil && isResetErr(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("the data connection was still open after %v (%v)", d.s.Settings.ReplyTimeout, err)
+	}
+	return errors.New("no data and no end of the connection")
+}
+
+func isResetErr(err error) bool {
+	var ne net.Error
+	return !(errors.As(err, &ne) && ne.Timeout())
+}
+
+// finalReplies reads the replies that follow a 1yz until the completion; 110 restart-marker
+// replies are collected on the way.
+func finalReplies(c *Conn, first Reply) (marks []Reply, final Reply) {
+	final = first
+	for final.Class() == 1 {
+		final = c.Reply()
+		if final.Code == 110 {
+			marks = append(marks, final)
+		}
+	}
+	return marks, final
+}
+
+// ---- block mode (RFC 959 §3.4.2) ----
+
+// Descriptor codes of block mode, also used by compressed mode's escapes.
+const (
+	descEOR     = 128
+	descEOF     = 64
+	descSuspect = 32
+	descMarker  = 16
+)
+
+// marker is a restart marker found in the data, with the number of data bytes before it.
+type marker struct {
+	Text   string
+	Offset int
+}
+
+// framed is a file as block, compressed or record framing delivered it.
+type framed struct {
+	Data    []byte   // the data bytes
+	Records [][]byte // the data cut at each end of record (an unfinished last record included)
+	EORs    int      // end-of-record marks seen
+	Markers []marker
+	Suspect bool // a block was flagged as suspect
+	EOF     bool // an explicit end of file was seen
+}
+
+func (f *framed) add(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	f.Data = append(f.Data, p...)
+	if len(f.Records) == 0 || f.closedRecord() {
+		f.Records = append(f.Records, nil)
+	}
+	f.Records[len(f.Records)-1] = append(f.Records[len(f.Records)-1], p...)
+}
+
+// closedRecord reports whether the last record has been ended.
+func (f *framed) closedRecord() bool { return len(f.Records) == f.EORs }
+
+func (f *framed) eor() {
+	if f.closedRecord() {
+		f.Records = append(f.Records, []byte{})
+	}
+	f.EORs++
+}
+
+// decodeBlocks reads block-mode data up to and including the block that carries EOF. It does
+// not need the connection to close. An error says what was wrong with the framing.
+func decodeBlocks(r io.Reader) (framed, error) {
+	var f framed
+	for n := 0; ; n++ {
+		var hdr [3]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return f, fmt.Errorf("block %d: %s before a block with the EOF descriptor (64) (%d data bytes so far)", n+1, endOf(err), len(f.Data))
+		}
+		count := int(hdr[1])<<8 | int(hdr[2])
+		p := make([]byte, count)
+		if _, err := io.ReadFull(r, p); err != nil {
+			return f, fmt.Errorf("block %d (descriptor %d) announces %d bytes: %s in its data", n+1, hdr[0], count, endOf(err))
+		}
+		desc := hdr[0]
+		if desc&^(descEOR|descEOF|descSuspect|descMarker) != 0 {
+			return f, fmt.Errorf("block %d has descriptor %d: bits RFC 959 §3.4.2 does not define", n+1, desc)
+		}
+		switch {
+		case desc&descMarker != 0:
+			f.Markers = append(f.Markers, marker{Text: string(p), Offset: len(f.Data)})
+		default:
+			f.add(p)
+		}
+		if desc&descSuspect != 0 {
+			f.Suspect = true
+		}
+		if desc&descEOR != 0 {
+			f.eor()
+		}
+		if desc&descEOF != 0 {
+			f.EOF = true
+			return f, nil
+		}
+	}
+}
+
+func endOf(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the data connection closed"
+	}
+	return fmt.Sprintf("the data connection failed (%v)", err)
+}
+
+// blockEncoder builds block-mode data.
+type blockEncoder struct{ out []byte }
+
+func (e *blockEncoder) block(desc byte, p []byte) {
+	if len(p) > 0xFFFF {
+		panic("block longer than 65535 bytes")
+	}
+	e.out = append(e.out, desc, byte(len(p)>>8), byte(len(p)))
+	e.out = append(e.out, p...)
+}
+
+// data sends p in blocks of at most size bytes.
+func (e *blockEncoder) data(p []byte, size int) {
+	for len(p) > 0 {
+		n := min(len(p), size)
+		e.block(0, p[:n])
+		p = p[n:]
+	}
+}
+
+func (e *blockEncoder) marker(m string) { e.block(descMarker, []byte(m)) }
+func (e *blockEncoder) record(p []byte) { e.block(descEOR, p) }
+func (e *blockEncoder) eof()            { e.block(descEOF, nil) }
+
+// ---- compressed mode (RFC 959 §3.4.3) ----
+
+// decodeCompressed reads compressed-mode data up to and including the EOF escape. filler is
+// the byte filler strings stand for: space for TYPE A (0x40 for TYPE E), zero otherwise. An
+// escape's descriptor applies to the bytes it follows; a restart marker escape is followed by
+// the marker as one byte string.
+func decodeCompressed(r io.Reader, filler byte) (framed, error) {
+	var f framed
+	br := &byteReader{r: r}
+	for {
+		b, err := br.byte()
+		if err != nil {
+			return f, fmt.Errorf("%s before the EOF escape (0x00 0x40) (%d data bytes so far)", endOf(err), len(f.Data))
+		}
+		switch {
+		case b == 0:
+			d, err := br.byte()
+			if err != nil {
+				return f, fmt.Errorf("escape without its descriptor: %s", endOf(err))
+			}
+			if d&^(descEOR|descEOF|descSuspect|descMarker) != 0 {
+				return f, fmt.Errorf("escape with descriptor %d: bits RFC 959 §3.4.2 does not define", d)
+			}
+			if d&descMarker != 0 {
+				n, err := br.byte()
+				if err != nil || n == 0 || n&0x80 != 0 {
+					return f, fmt.Errorf("a restart marker escape must be followed by a byte string (got 0x%02X, %v)", n, err)
+				}
+				p, err := br.bytes(int(n))
+				if err != nil {
+					return f, fmt.Errorf("restart marker: %s", endOf(err))
+				}
+				f.Markers = append(f.Markers, marker{Text: string(p), Offset: len(f.Data)})
+			}
+			if d&descSuspect != 0 {
+				f.Suspect = true
+			}
+			if d&descEOR != 0 {
+				f.eor()
+			}
+			if d&descEOF != 0 {
+				f.EOF = true
+				return f, nil
+			}
+		case b&0x80 == 0:
+			p, err := br.bytes(int(b))
+			if err != nil {
+				return f, fmt.Errorf("a byte string of %d bytes: %s", b, endOf(err))
+			}
+			f.add(p)
+		case b&0xC0 == 0x80:
+			d, err := br.byte()
+			if err != nil {
+				return f, fmt.Errorf("a replicated byte without its data byte: %s", endOf(err))
+			}
+			f.add(bytes.Repeat([]byte{d}, int(b&0x3F)))
+		default:
+			f.add(bytes.Repeat([]byte{filler}, int(b&0x3F)))
+		}
+	}
+}
+
+type byteReader struct {
+	r   io.Reader
+	buf [1]byte
+}
+
+func (b *byteReader) byte() (byte, error) {
+	_, err := io.ReadFull(b.r, b.buf[:])
+	return b.buf[0], err
+}
+
+func (b *byteReader) bytes(n int) ([]byte, error) {
+	p := make([]byte, n)
+	_, err := io.ReadFull(b.r, p)
+	return p, err
+}
+
+// compressedEncoder builds compressed-mode data with all three kinds of information: byte
+// strings, replicated bytes and filler strings.
+type compressedEncoder struct {
+	out    []byte
+	filler byte
+}
+
+func (e *compressedEncoder) data(p []byte) {
+	lit := 0
+	flush := func(end int) {
+		for lit < end {
+			n := min(end-lit, 127)
+			e.out = append(e.out, byte(n))
+			e.out = append(e.out, p[lit:lit+n]...)
+			lit += n
+		}
+	}
+	for i := 0; i < len(p); {
+		run := 1
+		for i+run < len(p) && run < 63 && p[i+run] == p[i] {
+			run++
+		}
+		switch {
+		case p[i] == e.filler && run >= 2:
+			flush(i)
+			e.out = append(e.out, 0xC0|byte(run))
+		case run >= 3:
+			flush(i)
+			e.out = append(e.out, 0x80|byte(run), p[i])
+		default:
+			i++
+			continue
+		}
+		i += run
+		lit = i
+	}
+	flush(len(p))
+}
+
+func (e *compressedEncoder) eof() { e.out = append(e.out, 0, descEOF) }
+
+// ---- record structure in stream mode (RFC 959 §3.4.1) ----
+
+// decodeRecordStream reads record structure in stream mode: 0xFF 0x01 ends a record, 0xFF
+// 0x02 ends the file, 0xFF 0x03 both, 0xFF 0xFF is a data byte 0xFF. Data after the EOF code
+// is an error; so is an escape with another code.
+func decodeRecordStream(b []byte) (framed, error) {
+	var f framed
+	var run []byte
+	for i := 0; i < len(b); i++ {
+		if f.EOF {
+			return f, fmt.Errorf("%d bytes after the EOF code (0xFF 0x02) at offset %d", len(b)-i, i-2)
+		}
+		if b[i] != 0xFF {
+			run = append(run, b[i])
+			continue
+		}
+		if i+1 == len(b) {
+			return f, fmt.Errorf("the data ends with a lone escape byte 0xFF")
+		}
+		i++
+		code := b[i]
+		if code == 0xFF {
+			run = append(run, 0xFF)
+			continue
+		}
+		if code == 0 || code > 3 {
+			return f, fmt.Errorf("escape 0xFF 0x%02X at offset %d: RFC 959 §3.4.1 defines only 0x01 (EOR), 0x02 (EOF), 0x03 (both) and 0xFF", code, i-1)
+		}
+		if len(run) > 0 {
+			f.add(run)
+			run = nil
+		}
+		if code&1 != 0 {
+			f.eor()
+		}
+		if code&2 != 0 {
+			f.EOF = true
+		}
+	}
+	if len(run) > 0 {
+		f.add(run)
+	}
+	return f, nil
+}
+
+// encodeRecordStream makes record structure in stream mode: each record ends with EOR, the
+// file with EOF (merged with the last EOR as 0xFF 0x03).
+func encodeRecordStream(records [][]byte) []byte {
+	var out []byte
+	for i, r := range records {
+		for _, b := range r {
+			if b == 0xFF {
+				out = append(out, 0xFF)
+			}
+			out = append(out, b)
+		}
+		if i == len(records)-1 {
+			out = append(out, 0xFF, 3)
+		} else {
+			out = append(out, 0xFF, 1)
+		}
+	}
+	if len(records) == 0 {
+		out = append(out, 0xFF, 2)
+	}
+	return out
+}
+
+// ---- page structure (RFC 959 §3.1.2.3, appendix I) ----
+
+// page is one page of a page-structured file.
+type page struct {
+	HeaderLength int
+	Index        int
+	Type         int
+	Optional     []byte
+	Data         []byte
+}
+
+// decodePages reads pages in stream mode up to the last page (type 0), which must be there.
+func decodePages(b []byte) ([]page, error) {
+	var pages []page
+	for i := 0; ; {
+		if i == len(b) {
+			return pages, fmt.Errorf("the data ends after %d pages without a last page (type 0)", len(pages))
+		}
+		if i+4 > len(b) {
+			return pages, fmt.Errorf("page %d: a header of %d bytes, shorter than the minimum of 4", len(pages)+1, len(b)-i)
+		}
+		hl := int(b[i])
+		if hl < 4 || i+hl > len(b) {
+			return pages, fmt.Errorf("page %d: header length %d (the minimum is 4, %d bytes remain)", len(pages)+1, hl, len(b)-i)
+		}
+		p := page{HeaderLength: hl, Index: int(b[i+1]), Type: int(b[i+3]), Optional: b[i+4 : i+hl]}
+		dl := int(b[i+2])
+		if i+hl+dl > len(b) {
+			return pages, fmt.Errorf("page %d: data length %d, but only %d bytes remain", len(pages)+1, dl, len(b)-i-hl)
+		}
+		p.Data = b[i+hl : i+hl+dl]
+		i += hl + dl
+		pages = append(pages, p)
+		if p.Type == 0 {
+			if hl != 4 || dl != 0 {
+				return pages, fmt.Errorf("the last page has header length %d and data length %d; RFC 959 §3.1.2.3: \"The header length must be 4, and the data length must be 0.\"", hl, dl)
+			}
+			if i != len(b) {
+				return pages, fmt.Errorf("%d bytes after the last page", len(b)-i)
+			}
+			return pages, nil
+		}
+	}
+}
+
+// encodePages cuts data into simple pages (type 1) of at most size bytes and ends with a last
+// page.
+func encodePages(data []byte, size int) []byte {
+	var out []byte
+	idx := 1
+	for len(data) > 0 {
+		n := min(len(data), size)
+		out = append(out, 4, byte(idx), byte(n), 1)
+		out = append(out, data[:n]...)
+		data = data[n:]
+		idx++
+	}
+	return append(out, 4, byte(idx), 0, 0)
+}
+
+// ---- EBCDIC ----
+
+// ebcdicInvariant maps the characters that every EBCDIC code page encodes alike (letters,
+// digits, space, period) to EBCDIC. The suite does not assume one code page.
+func ebcdicInvariant(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'I':
+			out = append(out, 0xC1+byte(r-'A'))
+		case r >= 'J' && r <= 'R':
+			out = append(out, 0xD1+byte(r-'J'))
+		case r >= 'S' && r <= 'Z':
+			out = append(out, 0xE2+byte(r-'S'))
+		case r >= 'a' && r <= 'i':
+			out = append(out, 0x81+byte(r-'a'))
+		case r >= 'j' && r <= 'r':
+			out = append(out, 0x91+byte(r-'j'))
+		case r >= 's' && r <= 'z':
+			out = append(out, 0xA2+byte(r-'s'))
+		case r >= '0' && r <= '9':
+			out = append(out, 0xF0+byte(r-'0'))
+		case r == ' ':
+			out = append(out, 0x40)
+		case r == '.':
+			out = append(out, 0x4B)
+		default:
+			panic(fmt.Sprintf("%q is not an invariant EBCDIC character", r))
+		}
+	}
+	return out
+}
+
+// ebcdicNL is EBCDIC's new line, which RFC 959 §3.1.1.2 names for line ends in TYPE E.
+const ebcdicNL = 0x15
