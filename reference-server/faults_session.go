@@ -259,7 +259,7 @@ var sessionFaults = []Fault{
 	},
 	{
 		Name: "login-not-enforced", Group: "login", RFC: "959:4.1.1",
-		Commands:    []string{"CWD", "CDUP", "RETR", "STOR", "LIST", "NLST", "MKD", "DELE", "RNFR"},
+		Commands:    []string{"CWD", "CDUP", "PWD", "RETR", "STOR", "LIST", "NLST", "MKD", "DELE", "RNFR"},
 		Description: "commands that need a login are carried out before login, in the server's root",
 		table: func(t commands) {
 			for _, c := range t {

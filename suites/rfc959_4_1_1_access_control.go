@@ -230,6 +230,24 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	})
 
 	Scenario(Spec{
+		ID:       "LOGIN-004",
+		Title:    "before login, PWD reports no working directory (never 257); its §5.4 row has no 530, so 550 fits",
+		Commands: []string{"PWD"},
+		Codes:    []int{550},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4", "1123:4.1.2.11"},
+		Quote:    "The user identification is that which is required by the server for access to its file system.",
+		Level:    Must,
+	}, func(s *S) {
+		c := s.Dial()
+		r := c.Cmd("PWD")
+		expectRefused(r, "PWD before login")
+		// The general rules judge the code against PWD's row (257 500 501 502 421 550): 530, what
+		// many servers answer, is a SHOULD-level warning there.
+		s.Prefer(r, 550, 530)
+	})
+
+	Scenario(Spec{
 		ID:       "ACCT-005",
 		Title:    "ACCT before USER logs nobody in: never 230, preferably 503 (bad sequence)",
 		Commands: []string{"ACCT", "CWD"},
