@@ -207,7 +207,16 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		i := bytes.Index(sent[len(sent)/2:], []byte("\r\n"))
 		Expect(i).To(BeNumerically(">=", 0), setupStep("RETR in TYPE A sent no CRLF line ends"))
 		n := len(sent)/2 + i + 2 // the start of a line
-		t := restarted(s, c, n, nil, "RETR %s", p)
+		d := openFor(s, c)
+		defer d.Close()
+		r := c.Cmd("REST %d", n)
+		if r.Class() != 3 {
+			// Some servers refuse restarts in TYPE A; §5.3 allows an error only for a marker that
+			// is not digits, so that is a deviation, but not from the rule this scenario checks.
+			s.Should(false, "3659:5.3", "REST %d in TYPE A answered %s; \"An error response will follow a REST command only when the server does not implement the command, or when the restart marker value is syntactically invalid for the current transfer mode\"", n, r)
+			return
+		}
+		t := d.Run(fmt.Sprintf("RETR %s", p), nil, false)
 		Expect(t).To(HaveReplyCode(226, 250), "RETR in TYPE A after REST %d", n)
 		Expect(fingerprint(t.Data)).To(Equal(fingerprint(sent[n:])),
 			"in TYPE A, RETR after REST %d must send what a whole RETR sends from its octet %d: %q…", n, n, firstBytes(sent[n:], 30))

@@ -109,7 +109,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 	Scenario(Spec{
 		ID:       "RNTO-002",
 		Title:    "RNTO that does not follow RNFR at once is refused (503), and nothing is renamed",
-		Commands: []string{"RNFR", "NOOP", "RNTO"},
+		Commands: []string{"RNFR", "TYPE", "RNTO"},
 		Codes:    []int{350, 503},
 		Section:  "959:4.1.3",
 		Quote:    "This command must be immediately followed by a \"rename to\" command specifying the new file pathname.",
@@ -123,9 +123,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		typeImage(c)
 		upload(s, c, from, data)
 		Expect(c.Cmd("RNFR %s", from)).To(HaveReplyCode(350), setupStep("RNFR %s", from))
-		Expect(c.Cmd("NOOP")).To(HaveReplyCode(200), setupStep("NOOP"))
+		// Not NOOP: RFC 959 says NOOP "does not affect any parameters or previously entered commands".
+		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200), setupStep("TYPE I"))
 		r := c.Cmd("RNTO %s", to)
-		Expect(r).To(BePermanentNegative(), "RNTO after NOOP: the RNFR was not immediately before it")
+		Expect(r).To(BePermanentNegative(), "RNTO after TYPE I: the RNFR was not immediately before it")
 		s.Prefer(r, 503)
 		Expect(fingerprint(download(s, c, from))).To(Equal(fingerprint(data)), "the refused rename must leave %s in place", from)
 		expectGone(s, c, to, "the refused rename must not create the new name")

@@ -33,6 +33,8 @@ var _ = Describe("RFC 959 §6 State diagrams: restart and transfers", func() {
 		upload(s, c, p, old)
 		t := restarted(s, c, n, more, "APPE %s", p)
 		s.Offered("APPE", t.First())
+		// RFC 3659 §5.3: after a REST whose transfer did not complete, "REST 0" before the next.
+		Expect(c.Cmd("REST 0")).To(HaveReplyCode(350), setupStep("REST 0 before reading the file back"))
 		got := download(s, c, p)
 		asStor := append(bytes.Clone(old[:n]), more...)
 		appended := append(bytes.Clone(old), more...)
