@@ -2,13 +2,8 @@ package suites
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
-	"io"
-	"net"
-	"regexp"
 	"slices"
-	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -196,14 +191,14 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	}, func(s *S) {
 		keep, made := s.Path("keep.txt"), s.Path("made-before-login")
 		owner := s.Login()
-		Expect(owner.Store(sessionKind(s), typeSampleData, "STOR %s", keep)).To(HaveReplyCode(226, 250))
+		put(s, owner, keep, typeSampleData)
 		c := s.Dial()
 		for _, line := range []string{"MKD " + made, "DELE " + keep, "RNFR " + keep} {
 			r := c.Cmd("%s", line)
 			expectRefused(r, line+" before login")
 			s.Prefer(r, 530)
 		}
-		Expect(owner.Retrieve(sessionKind(s), "RETR %s", keep)).To(HaveReplyCode(226, 250), "the file that DELE named before login is still there")
+		expectSameBytes(get(s, owner, keep), typeSampleData, "the file that DELE and RNFR named before login")
 		Expect(owner.Cmd("RMD %s", made)).NotTo(BePositiveCompletion(), "MKD before login must not have made the directory")
 	})
 
@@ -220,7 +215,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	}, func(s *S) {
 		p := s.Path("secret.txt")
 		owner := s.Login()
-		Expect(owner.Store(sessionKind(s), typeSampleData, "STOR %s", p)).To(HaveReplyCode(226, 250))
+		put(s, owner, p, typeSampleData)
 		c := s.Dial()
 		for _, line := range []string{"RETR " + p, "NLST " + s.Scratch()} {
 			r := transferBeforeLogin(s, c, line)
@@ -316,7 +311,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		} else if r.Code == 331 {
 			Expect(c.Cmd("PASS %s", t.Password)).To(HaveReplyCode(230, 202))
 		}
-		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before the new USER; the transfer parameters must be unchanged")
 	})
@@ -352,11 +347,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	}, func(s *S) {
 		rc := s.Condition(CondAccountLogin)
 		c := s.DialTarget(rc.Target)
-		r := c.Cmd("USER %s", rc.Target.User)
-		Expect(r).To(HaveReplyCode(331, 332))
-		if r.Code == 331 {
-			Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
-		}
+		accountRequested(c, rc)
 		Expect(c.Cmd("ACCT %s", rc.Account)).To(HaveReplyCode(230))
 	})
 
@@ -373,11 +364,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	}, func(s *S) {
 		rc := s.Condition(CondAccountLogin)
 		c := s.DialTarget(rc.Target)
-		if r := c.Cmd("USER %s", rc.Target.User); r.Code == 331 {
-			Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
-		} else {
-			Expect(r).To(HaveReplyCode(332))
-		}
+		accountRequested(c, rc)
 		r := c.Cmd("CWD /")
 		Expect(r).NotTo(BePositiveCompletion(), "the login waits for ACCT; until then the user is not logged in")
 		s.Prefer(r, 530)
@@ -437,7 +424,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	}, func(s *S) {
 		dir := s.Scratch()
 		c := s.Login()
-		Expect(c.Store(sessionKind(s), []byte("not a directory\n"), "STOR %s", s.Path("file.txt"))).To(HaveReplyCode(226, 250))
+		put(s, c, s.Path("file.txt"), []byte("not a directory\n"))
 		Expect(c.Cmd("CWD %s", dir)).To(HaveReplyCode(250))
 		r := c.Cmd("CWD %s", s.Path("file.txt"))
 		Expect(r).To(BePermanentNegative(), "a plain file is not a directory to change to")
@@ -483,7 +470,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		sample := storeTypeSample(s, c, s.Path("lines.txt"))
 		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
 		Expect(c.Cmd("CWD %s", s.Scratch())).To(HaveReplyCode(250))
-		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before CWD; transfer parameters are unchanged by CWD")
 	})
@@ -521,7 +508,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		rc := s.Condition(CondMount)
 		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
 		Expect(c.Cmd("SMNT %s", rc.Path)).To(HaveReplyCode(250, 202))
-		Expect(c.Retrieve(sessionKind(s), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
+		Expect(c.Retrieve(defaultKind(s), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
 	})
 
 	Scenario(Spec{
@@ -582,7 +569,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
 		reinitialize(c)
 		Expect(c.Login(t.User, t.Password, "")).To(Succeed())
-		got := c.Retrieve(sessionKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("A"), "after REIN the type is the default, ASCII (RFC 959 §5.1)")
 	})
@@ -638,12 +625,14 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	})
 })
 
-// sessionKind is the data connection a session scenario uses: passive, or active in an --active run.
-func sessionKind(s *S) DataKind {
-	if s.Settings.Active {
-		return PORT
+// accountRequested runs USER and PASS for a user who needs an account for login, up to the 332
+// that asks for it: after PASS (RFC 959 §4.1.1), or already after USER (its §5.4 row has 332).
+func accountRequested(c *Conn, rc ResolvedCondition) {
+	r := c.Cmd("USER %s", rc.Target.User)
+	Expect(r).To(HaveReplyCode(331, 332))
+	if r.Code == 331 {
+		Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
 	}
-	return PASV
 }
 
 // reinitialize sends REIN and reads its 220, after an optional 120 (RFC 959 §5.4).
@@ -667,18 +656,14 @@ var typeSampleData = []byte("first line\nsecond line\nthird line\n")
 // storeTypeSample stores the sample at p in TYPE I and reads it back in both types. It skips the
 // scenario when the server sends the same bytes in both (then the type cannot be observed).
 func storeTypeSample(s *S, c *Conn, p string) typeSample {
-	kind := sessionKind(s)
-	Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
-	Expect(c.Store(kind, typeSampleData, "STOR %s", p)).To(HaveReplyCode(226, 250))
-	image := c.Retrieve(kind, "RETR %s", p)
-	Expect(image).To(HaveReplyCode(226, 250))
-	Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200))
-	ascii := c.Retrieve(kind, "RETR %s", p)
-	Expect(ascii).To(HaveReplyCode(226, 250))
-	if bytes.Equal(image.Data, ascii.Data) {
+	put(s, c, p, typeSampleData)
+	image := get(s, c, p)
+	setType(c, "A")
+	ascii := get(s, c, p)
+	if bytes.Equal(image, ascii) {
 		Skip("the server sends the same bytes in TYPE A and TYPE I, so which type is in effect cannot be observed")
 	}
-	return typeSample{path: p, image: image.Data, ascii: ascii.Data}
+	return typeSample{path: p, image: image, ascii: ascii}
 }
 
 // typeOf names the type in which data was sent: "I", "A", or what arrived.
@@ -704,7 +689,7 @@ func expectRefused(r Reply, what string) {
 // connection set-up first (refused, as a rule), then the command. It returns the reply that
 // decides whether anything was transferred: the refusal, or the command's first reply.
 func transferBeforeLogin(s *S, c *Conn, line string) Reply {
-	d, r := c.Data(sessionKind(s))
+	d, r := c.Data(defaultKind(s))
 	if d == nil {
 		s.Note("the data connection set-up before login was refused (%s)", r)
 		return c.Cmd("%s", line)
@@ -728,14 +713,13 @@ func commandDuringRetrieve(s *S, line string, queued bool, check func(c *Conn, r
 	c := s.Login()
 	p := s.Path("big.bin")
 	data := bytes.Repeat([]byte("ftpconform-transfer-in-progress\n"), bigFileSize/32)
-	Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
-	Expect(c.Store(sessionKind(s), data, "STOR %s", p)).To(HaveReplyCode(226, 250))
+	put(s, c, p, data)
 
-	dc := passiveData(s, c)
+	d := openRaw(s, c)
 	r := c.Cmd("RETR %s", p)
 	Expect(r).To(BePositivePreliminary())
 	c.Send("%s", line)
-	got, err := readData(s, dc)
+	got, err := d.readAll()
 	if err != nil {
 		s.Note("data connection: %v", err)
 	}
@@ -758,8 +742,7 @@ func commandDuringRetrieve(s *S, line string, queued bool, check func(c *Conn, r
 	}
 	Expect(transfer).NotTo(BeNil(), "the transfer in progress when %s arrived must end with its own reply", line)
 	Expect(*transfer).To(HaveReplyCode(226, 250), "the transfer in progress when %s arrived must complete", line)
-	Expect(len(got)).To(Equal(len(data)), "every byte of the transfer arrives")
-	Expect(sha256.Sum256(got)).To(Equal(sha256.Sum256(data)), "the bytes of the transfer are the file's")
+	expectSameBytes(got, data, "the download in progress when %s arrived", line)
 	Expect(answer).NotTo(BeNil(), "%s must be answered", line)
 	if answeredFirst {
 		s.Note("%s was answered (%s) before the transfer's reply", line, answer)
@@ -768,32 +751,4 @@ func commandDuringRetrieve(s *S, line string, queued bool, check func(c *Conn, r
 		s.Should(!answeredFirst, "959:4.2", "%s was answered (%s) before the transfer in progress ended; server-FTP processes should queue any commands that arrive while a preceding command is in progress", line, answer)
 	}
 	check(c, *answer)
-}
-
-var pasvAddress = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
-
-// passiveData sends PASV and opens the data connection to the control connection's peer (never
-// elsewhere) at the port the 227 names. The harness's Data.Run moves a whole transfer at once;
-// scenarios that act while a transfer is in progress need the connection itself.
-func passiveData(s *S, c *Conn) net.Conn {
-	r := c.Cmd("PASV")
-	Expect(r).To(HaveReplyCode(227))
-	m := pasvAddress.FindStringSubmatch(r.Text())
-	Expect(m).NotTo(BeNil(), "227 names h1,h2,h3,h4,p1,p2")
-	p1, _ := strconv.Atoi(m[5])
-	p2, _ := strconv.Atoi(m[6])
-	addr := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(p1<<8|p2))
-	dc, err := net.DialTimeout("tcp", addr, time.Until(s.Deadline()))
-	Expect(err).NotTo(HaveOccurred(), "the data connection to %s", addr)
-	dc.SetDeadline(s.Deadline())
-	s.Defer(func() { dc.Close() })
-	return dc
-}
-
-// readData reads the data connection until the server closes it.
-func readData(s *S, dc net.Conn) ([]byte, error) {
-	dc.SetReadDeadline(s.Deadline())
-	b, err := io.ReadAll(io.LimitReader(dc, 2*bigFileSize))
-	dc.Close()
-	return b, err
 }

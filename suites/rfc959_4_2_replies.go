@@ -152,11 +152,7 @@ var _ = Describe("RFC 959 §4.2 FTP replies", func() {
 	}, func(s *S) {
 		rc := s.Condition(CondAccountLogin)
 		c := s.DialTarget(rc.Target)
-		if r := c.Cmd("USER %s", rc.Target.User); r.Code == 331 {
-			Expect(c.Cmd("PASS %s", rc.Target.Password)).To(HaveReplyCode(332))
-		} else {
-			Expect(r).To(HaveReplyCode(332))
-		}
+		accountRequested(c, rc)
 		r, err := c.TryCmd("ACCT %s", wrongPassword(rc.Account))
 		if err != nil || r.Code == 421 {
 			Skip("the server closed the connection after a wrong account (RFC 2577 §5 allows it)")
