@@ -443,6 +443,34 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(r).To(BeTransientNegative(), "the download was cut after 64 KiB of %d bytes; 226 would say the transfer succeeded", liveSize)
 		s.Prefer(r, 426)
 	})
+
+	Scenario(Spec{
+		ID:       "TRANSFER-003",
+		Title:    "an upload whose data connection the client resets ends with 426 (or 451), never with 226",
+		Commands: []string{"STOR"},
+		Codes:    []int{426, 451},
+		Section:  "959:5.4",
+		Also:     []string{"959:4.2.1", "959:3.4.1"},
+		Quote:    "a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		p := s.Path("reset-upload.bin")
+		c := s.Login()
+		typeImage(c)
+		nc, first := startLive(s, c, "STOR %s", p)
+		Expect(first).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
+		_, err := nc.Write(randomData(64 << 10))
+		Expect(err).NotTo(HaveOccurred(), setupStep("sending the first 64 KiB"))
+		if tc, ok := nc.(interface{ SetLinger(int) error }); ok {
+			tc.SetLinger(0) // a reset, not the end of file that closing marks in stream mode
+		}
+		nc.Close()
+		s.Note("the client reset the data connection after sending 64 KiB")
+		r := c.Reply()
+		Expect(r).To(BeTransientNegative(), "the upload's data connection was reset, not closed: 226 would say the file was stored whole")
+		s.Prefer(r, 426)
+	})
 })
 
 // liveSize is the size of the files that scenarios download part of (ABOR, a broken data
