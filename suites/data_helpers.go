@@ -80,6 +80,18 @@ func defaultKind(s *S) DataKind {
 	return PASV
 }
 
+// dataKindFor is defaultKind for the control connection c: EPSV and EPRT on IPv6, where PASV and
+// PORT cannot name an address.
+func dataKindFor(s *S, c *Conn) DataKind {
+	if c.RemoteAddr().IP.To4() != nil {
+		return defaultKind(s)
+	}
+	if s.Settings.Active {
+		return EPRT
+	}
+	return EPSV
+}
+
 // openData sets up a data connection of the given kind. A refusal or an unusable setup reply
 // fails the scenario with its requirement.
 func openData(c *Conn, kind DataKind) *Data {
@@ -119,13 +131,13 @@ func setType(c *Conn, typ string) {
 // put stores data at path in TYPE I (the type is left at I).
 func put(s *S, c *Conn, path string, data []byte) {
 	setType(c, "I")
-	t := store(c, defaultKind(s), data, "STOR %s", path)
+	t := store(c, dataKindFor(s, c), data, "STOR %s", path)
 	expectTransferred(t, "STOR "+path)
 }
 
 // get retrieves path in the current type over the default data connection.
 func get(s *S, c *Conn, path string) []byte {
-	t := retrieve(c, defaultKind(s), "RETR %s", path)
+	t := retrieve(c, dataKindFor(s, c), "RETR %s", path)
 	expectTransferred(t, "RETR "+path)
 	return t.Data
 }

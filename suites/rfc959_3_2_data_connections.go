@@ -126,7 +126,12 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 		Expect(err).NotTo(HaveOccurred())
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		Expect(c.Cmd("PORT %s", PortArgument(c.LocalAddr().IP, port))).To(HaveReplyCode(200))
+		r := c.Cmd("PORT %s", PortArgument(c.LocalAddr().IP, port))
+		if r.Code == 425 {
+			s.Note("the server tried the connection at PORT already and answered 425 there")
+			return
+		}
+		Expect(r).To(HaveReplyCode(200))
 		_, final := finalReplies(c, c.Cmd("LIST"))
 		Expect(final).To(HaveReplyCode(425), "nothing listens on port %s: the data connection cannot be opened", strconv.Itoa(port))
 	})

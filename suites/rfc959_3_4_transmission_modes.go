@@ -169,7 +169,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 			e.block(desc, r)
 		}
 		setType(c, "A")
-		Expect(c.Cmd("STRU R")).To(HaveReplyCode(200))
+		recordStructure(c)
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
 		_, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250), "STOR of records in block mode")
@@ -222,7 +222,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		p := s.Path("columns.txt")
 		text := []byte("name" + string(bytes.Repeat([]byte{' '}, 40)) + "value\r\n" + "x" + string(bytes.Repeat([]byte{' '}, 70)) + "y\r\n")
 		setType(c, "A")
-		expectTransferred(store(c, defaultKind(s), text, "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(store(c, dataKindFor(s, c), text, "STOR %s", p), "STOR in TYPE A")
 		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
 		raw := openRaw(s, c)
 		first := c.Cmd("RETR %s", p)
