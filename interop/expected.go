@@ -13,13 +13,24 @@ import (
 	"strings"
 
 	"github.com/ftpconform/ftpconform/reports"
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // Verdicts are one server's verdicts: profile → scenario ID → verdict.
 type Verdicts map[string]map[string]reports.Verdict
 
-// VerdictsOf collects the verdicts of the outcomes that ran, by server.
-func VerdictsOf(outcomes []Outcome) map[string]Verdicts {
+// VerdictsOf collects the verdicts of the outcomes that ran, by server. With a label filter
+// (a partial run) it keeps only the scenarios the filter selects: the runner reports the
+// others as skipped, which says nothing about the server.
+func VerdictsOf(outcomes []Outcome, labelFilter string) (map[string]Verdicts, error) {
+	selected := func([]string) bool { return true }
+	if labelFilter != "" {
+		f, err := types.ParseLabelFilter(labelFilter)
+		if err != nil {
+			return nil, fmt.Errorf("label filter %q: %v", labelFilter, err)
+		}
+		selected = f
+	}
 	all := map[string]Verdicts{}
 	for _, o := range outcomes {
 		if !o.Ran {
@@ -30,11 +41,13 @@ func VerdictsOf(outcomes []Outcome) map[string]Verdicts {
 		}
 		m := map[string]reports.Verdict{}
 		for _, s := range o.Result.Scenarios {
-			m[s.ID] = s.Verdict
+			if selected(s.Labels) {
+				m[s.ID] = s.Verdict
+			}
 		}
 		all[o.Server][o.Profile] = m
 	}
-	return all
+	return all, nil
 }
 
 // ExpectedFile is the committed baseline of a server: interop/expected/NAME.tsv.

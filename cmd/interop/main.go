@@ -104,7 +104,12 @@ func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir string
 			status = 1 // a server that should have run did not run to the end
 		}
 	}
-	for server, got := range interop.VerdictsOf(outcomes) {
+	verdicts, err := interop.VerdictsOf(outcomes, opts.Suite.LabelFilter)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+		return 2
+	}
+	for server, got := range verdicts {
 		file := interop.ExpectedFile(expectedDir, server)
 		expected, err := interop.ReadExpected(file)
 		if err != nil {

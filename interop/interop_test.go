@@ -1,0 +1,191 @@
+package interop
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpconform/ftpconform/reports"
+)
+
+// quickFilter is the part of the suite `make test` runs against pyftpdlib: the login and the
+// end of a session, a few seconds. `make interop` runs everything on every server.
+const quickFilter = "cmd: containsAny {USER, PASS, QUIT, CONNECT}"
+
+// TestPyftpdlibQuick is the short form of `make interop` that `make test` runs: pyftpdlib (the
+// Debian package, installed by .ci/run) started from its committed configuration, a part of the
+// suite run against it by bin/ftpconform, the comparison written, and the verdicts compared
+// with interop/expected/pyftpdlib.tsv.
+func TestPyftpdlibQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no real server")
+	}
+	if err := exec.Command("/usr/bin/python3", "-c", "import pyftpdlib").Run(); err != nil {
+		t.Skip("/usr/bin/python3 has no pyftpdlib (apt-get install python3-pyftpdlib; .ci/run installs it)")
+	}
+	s, _ := LookupServer("pyftpdlib")
+	out := t.TempDir()
+	env := Env{WorkDir: t.TempDir(), Log: testLog{t}, NoInstall: true}
+	opts := Options{
+		Servers: []Server{s}, Profiles: []string{"rfc959"}, OutDir: out, Parallel: 1,
+		Suite: SuiteOptions{Binary: ftpconformBinary(t), Deadline: 2 * time.Minute, LabelFilter: quickFilter},
+	}
+	outcomes := env.Run(context.Background(), opts)
+	if len(outcomes) != 1 {
+		t.Fatalf("%d outcomes, want 1", len(outcomes))
+	}
+	o := outcomes[0]
+	if o.Skipped {
+		t.Skipf("pyftpdlib cannot run here: %s", o.Error)
+	}
+	if !o.Ran || o.Error != "" {
+		t.Fatalf("pyftpdlib, rfc959: ran %v, error %q", o.Ran, o.Error)
+	}
+	if o.Result.Counts.Ran() == 0 {
+		t.Fatalf("no scenario ran against pyftpdlib with %q", quickFilter)
+	}
+	for _, sc := range o.Result.Scenarios {
+		if sc.Verdict == reports.Failed {
+			t.Logf("%s failed on pyftpdlib: %s", sc.ID, sc.Reason)
+		}
+	}
+	expected, err := ReadExpected(ExpectedFile("expected", s.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := VerdictsOf(outcomes, quickFilter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffs := Compare(s.Name, expected, got[s.Name], true)
+	c := NewComparison(outcomes, diffs, true)
+	page, err := c.WriteHTML(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := os.ReadFile(page)
+	if !strings.Contains(string(html), "rfc959/report.html") {
+		t.Errorf("%s does not link pyftpdlib's report", page)
+	}
+	if _, err := os.Stat(filepath.Join(out, o.Dir, reports.HTMLFile)); err != nil {
+		t.Errorf("pyftpdlib's own report: %v", err)
+	}
+	for _, d := range diffs {
+		t.Errorf("%s (review it: make interop INTEROP_ARGS='-servers pyftpdlib', then make interop-expected)", d)
+	}
+}
+
+// ftpconformBinary builds the runner into the test's temporary directory, unless
+// $FTPCONFORM_RUNNER names one.
+func ftpconformBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("FTPCONFORM_RUNNER"); p != "" {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	bin := filepath.Join(t.TempDir(), "ftpconform")
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/ftpconform/ftpconform/cmd/ftpconform").CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/ftpconform: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// testLog sends the run's progress lines to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func TestExpectedRoundTrip(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "srv.tsv")
+	v := Verdicts{"rfc959": {"RETR-10": reports.Passed, "RETR-2": reports.Failed}, "modern": {"FEAT-001": reports.Skipped}}
+	if err := WriteExpected(file, "srv", "1.0", v); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(file)
+	body := string(b)
+	if i, j := strings.Index(body, "rfc959\tRETR-2\t"), strings.Index(body, "rfc959\tRETR-10\t"); i < 0 || j < i {
+		t.Errorf("scenarios not in ID order:\n%s", body)
+	}
+	if i, j := strings.Index(body, "rfc959\t"), strings.Index(body, "modern\t"); j < i {
+		t.Errorf("profiles not in the order of Profiles:\n%s", body)
+	}
+	got, err := ReadExpected(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Compare("srv", v, got, false); len(d) != 0 {
+		t.Errorf("read back differs: %v", d)
+	}
+	if _, err := ReadExpected(filepath.Join(t.TempDir(), "missing.tsv")); err != nil {
+		t.Errorf("a missing baseline should be empty, got %v", err)
+	}
+	writeFile(t, file, []byte("rfc959\tRETR-1\tmaybe\n"))
+	if _, err := ReadExpected(file); err == nil {
+		t.Error("a verdict that does not exist was accepted")
+	}
+}
+
+func TestCompare(t *testing.T) {
+	expected := Verdicts{"rfc959": {"A-1": reports.Passed, "A-2": reports.Failed, "A-3": reports.Passed}}
+	got := Verdicts{"rfc959": {"A-1": reports.Passed, "A-2": reports.Passed, "A-4": reports.Warning}}
+	diffs := Compare("srv", expected, got, false)
+	want := []string{
+		"srv rfc959 A-2: expected failed, got passed",
+		"srv rfc959 A-3: expected passed, but the scenario is gone from the suite",
+		"srv rfc959 A-4: new scenario, warning (not in the expected verdicts)",
+	}
+	if len(diffs) != len(want) {
+		t.Fatalf("diffs %v, want %v", diffs, want)
+	}
+	for i := range want {
+		if diffs[i].String() != want[i] {
+			t.Errorf("diff %d: %q, want %q", i, diffs[i], want[i])
+		}
+	}
+	// A partial run (a label filter) does not miss the scenarios it did not run.
+	if diffs := Compare("srv", expected, got, true); len(diffs) != 2 {
+		t.Errorf("partial: %v", diffs)
+	}
+	// Merge: a partial run replaces only what it ran.
+	expected.Merge(got, true)
+	if expected["rfc959"]["A-3"] != reports.Passed || expected["rfc959"]["A-2"] != reports.Passed {
+		t.Errorf("partial merge: %v", expected)
+	}
+	expected.Merge(got, false)
+	if _, ok := expected["rfc959"]["A-3"]; ok {
+		t.Errorf("whole merge kept a scenario the run did not have: %v", expected)
+	}
+}
+
+func TestCommandLines(t *testing.T) {
+	got := commandLines("# comment\n/usr/sbin/x\n\n  -n  \n# another\n--flag=1\n")
+	if strings.Join(got, "|") != "/usr/sbin/x|-n|--flag=1" {
+		t.Errorf("commandLines: %q", got)
+	}
+}
+
+func TestNotAvailableIsASkip(t *testing.T) {
+	env := Env{WorkDir: t.TempDir(), NoInstall: true}
+	s := Server{Name: "nothing", Package: "ftpconform-no-such-package", Unpack: true, Executable: "/usr/sbin/none"}
+	_, err := env.Install(context.Background(), s)
+	var na *NotAvailable
+	if !errors.As(err, &na) {
+		t.Fatalf("Install of a missing package with installing off: %v, want a NotAvailable", err)
+	}
+}
