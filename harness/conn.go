@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +34,7 @@ type Conn struct {
 	// protectData is set once PROT P has been accepted (RFC 4217 §9): data connections then
 	// start TLS too.
 	protectData bool
+	sec         tlsState // TLS details (tls.go)
 
 	slot         *slot  // held while open when --max-sessions caps sessions
 	scenario     *S     // the scenario that owns it, for the write guard
@@ -57,6 +57,7 @@ var ErrClosedByServer = errors.New("the server closed the control connection")
 // §5.4 "Connection Establishment"). The greeting is returned; the caller judges it.
 func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline time.Time) (*Conn, []Reply, error) {
 	c := &Conn{id: id, target: t, rec: rec, timeout: timeout, deadline: deadline}
+	c.sec.auto = t.TLS != TLSNone
 	waitUntil := deadline
 	if waitUntil.IsZero() {
 		waitUntil = time.Now().Add(timeout)
@@ -76,16 +77,14 @@ func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline t
 	}
 	rec.note(id, "connected to %s from %s", nc.RemoteAddr(), nc.LocalAddr())
 	if t.TLS == TLSImplicit {
-		tc := tls.Client(nc, tlsClientConfig(t))
-		tc.SetDeadline(time.Now().Add(c.budget()))
-		if err := tc.Handshake(); err != nil {
+		tc, err := c.handshake(nc)
+		if err != nil {
 			nc.Close()
 			sl.release()
 			rec.note(id, "implicit TLS handshake failed: %v", err)
 			return nil, nil, fmt.Errorf("implicit TLS handshake with %s failed: %w", t.Addr(), err)
 		}
-		tc.SetDeadline(time.Time{})
-		nc, c.tls = tc, true
+		c.sec.raw, nc, c.tls = nc, tc, true
 		rec.note(id, "TLS %s established", tlsVersionName(tc.ConnectionState().Version))
 	}
 	c.nc = nc
@@ -104,14 +103,6 @@ func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline t
 		}
 	}
 }
-
-func tlsClientConfig(t Target) *tls.Config {
-	// A conformance run judges the FTP protocol, not the certificate chain: test servers
-	// usually have self-signed certificates.
-	return &tls.Config{ServerName: t.Host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
-}
-
-func tlsVersionName(v uint16) string { return tls.VersionName(v) }
 
 // ID is the connection's number within its scenario, as shown in the transcript.
 func (c *Conn) ID() int { return c.id }
@@ -247,6 +238,9 @@ func (c *Conn) attribute(r *Reply) *pending {
 			c.loggedIn = r.Code == 230 || r.Code == 202 && p.verb == "PASS"
 		case p.verb == "REIN" && r.Code == 220:
 			c.loggedIn, c.cwd = false, ""
+			c.afterREIN() // RFC 4217 §13 (tls.go)
+		case p.verb == "CCC" && r.Code == 200:
+			c.endTLS("CCC", "4217:5") // tls.go
 		case (p.verb == "CWD" || p.verb == "XCWD") && r.Class() == 2:
 			c.cwd = resolvePath(c.cwd, p.arg)
 		case p.verb == "PROT" && r.Code == 200:

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -213,16 +212,6 @@ func (d *Data) connect() error {
 			return fmt.Errorf("a data connection came from %s, not from the server %s; refused", nc.RemoteAddr(), want)
 		}
 	}
-	if d.tls {
-		tc := tls.Client(nc, tlsClientConfig(d.c.target))
-		tc.SetDeadline(time.Now().Add(d.c.budget()))
-		if err := tc.Handshake(); err != nil {
-			nc.Close()
-			return fmt.Errorf("TLS on the data connection failed: %w", err)
-		}
-		tc.SetDeadline(time.Time{})
-		nc = tc
-	}
 	d.c.rec.note(d.c.id, "data connection open: %s -> %s", nc.LocalAddr(), nc.RemoteAddr())
 	d.nc = nc
 	return nil
@@ -318,6 +307,8 @@ func (d *Data) run(command string, upload []byte, store bool) (Transfer, error) 
 	if t.DataErr == nil {
 		if err := d.connect(); err != nil {
 			t.DataErr = err
+		} else if err := d.protect(); err != nil { // TLS after the 1yz (tls.go)
+			t.DataErr = err
 		} else if store {
 			t.Sent, t.DataErr = d.write(upload)
 		} else {
@@ -365,7 +356,7 @@ func (d *Data) read() ([]byte, error) {
 func (d *Data) write(b []byte) (int, error) {
 	d.nc.SetWriteDeadline(time.Now().Add(d.c.budget() + time.Duration(len(b)>>20)*time.Second))
 	n, err := d.nc.Write(b)
-	d.nc.Close()
+	d.closeWrite() // tls.go
 	d.c.rec.note(d.c.id, "sent %d bytes and closed the data connection", n)
 	if err != nil {
 		return n, fmt.Errorf("after %d bytes: %w", n, cleanNetErr(err))

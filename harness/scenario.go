@@ -256,7 +256,7 @@ func (s *S) Connect(t Target) (*Conn, []Reply, error) {
 	}
 	c.scenario = s
 	s.conns = append(s.conns, c)
-	if t.TLS == TLSExplicit {
+	if t.TLS == TLSExplicit && greeting[len(greeting)-1].Code == 220 { // not after a 421 greeting
 		if err := c.StartTLS(); err != nil {
 			return nil, greeting, err
 		}
@@ -304,5 +304,6 @@ func (c *Conn) Login(user, password, account string) error {
 	if r.Code != 230 && r.Code != 202 {
 		return fmt.Errorf("login as %s failed: %s (to %s)", user, r, r.Command)
 	}
+	c.protectAfterLogin() // PBSZ 0, PROT P under --tls (tls.go)
 	return nil
 }

@@ -129,6 +129,7 @@ func (srv *Server) sessionTLSConfig() *tls.Config {
 // tlsState is a session's TLS: the control connection's, and the data protection level.
 type tlsState struct {
 	conf     *tls.Config // this session's (sessionTLSConfig); nil until first needed
+	dataConf *tls.Config // conf without session tickets, for data connections (dataTLS)
 	raw      net.Conn    // the clear connection under an explicit TLS control connection
 	rec      *recordConn // between raw and TLS, so that TLS can end without losing a byte
 	control  *tls.Conn   // the control connection's TLS; nil while it is clear
@@ -352,12 +353,22 @@ func (s *session) dataProtectionRefused() bool {
 	return false
 }
 
-// dataTLS is the TLS configuration for the next data connection; nil for PROT C.
+// dataTLS is the TLS configuration for the next data connection; nil for PROT C. It issues no
+// TLS 1.3 session tickets unless the policy needs data connections to resume sessions: a client
+// that only writes (an upload) never reads a ticket, and closing a socket with unread input
+// resets it, which can cut off the end of the upload.
 func (s *session) dataTLS() *tls.Config {
 	if !s.tls.private {
 		return nil
 	}
-	return s.tlsConfig()
+	if s.srv.cfg.TLSSessionReuse {
+		return s.tlsConfig()
+	}
+	if s.tls.dataConf == nil {
+		s.tls.dataConf = s.tlsConfig().Clone()
+		s.tls.dataConf.SessionTicketsDisabled = true
+	}
+	return s.tls.dataConf
 }
 
 // secureData starts TLS on a transfer's data connection (PROT P, RFC 4217 §9), after the 1yz

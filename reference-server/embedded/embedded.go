@@ -34,6 +34,10 @@ type Options struct {
 	// MainOnly starts the main server alone, without the extra instances and condition users;
 	// TargetConfig then describes only what the main server provides.
 	MainOnly bool
+	// TLS is how the suite will reach the servers. Every instance offers AUTH TLS, so explicit
+	// TLS needs nothing more; with TLSImplicit every instance also listens for implicit TLS, and
+	// the target URLs (ftps://) name those listeners.
+	TLS harness.TLSMode
 }
 
 // Instance is a running set of reference servers.
@@ -154,6 +158,9 @@ func file(root, rel string, content []byte) error {
 // start starts one server on a free loopback port.
 func (b *builder) start(cfg refserver.Config) (*refserver.Server, error) {
 	cfg.Listen = net.JoinHostPort(b.host, "0")
+	if b.opts.TLS == harness.TLSImplicit {
+		cfg.ImplicitListen = net.JoinHostPort(b.host, "0")
+	}
 	cfg.Faults = append(cfg.Faults, b.opts.Faults...)
 	srv, err := refserver.New(cfg, b.opts.Logger.With("instance", len(b.inst.Servers)))
 	if err != nil {
@@ -169,10 +176,15 @@ func (b *builder) start(cfg refserver.Config) (*refserver.Server, error) {
 	return srv, nil
 }
 
-// url is a server's address with a user's credentials.
+// url is a server's address with a user's credentials: its implicit TLS listener (ftps://) when
+// the suite runs over implicit TLS.
 func (b *builder) url(srv *refserver.Server, u refserver.User, scratch string) string {
-	_, port, _ := net.SplitHostPort(srv.Addr().String())
-	return (&url.URL{Scheme: "ftp", User: url.UserPassword(u.Name, u.Password), Host: net.JoinHostPort(b.host, port), Path: scratch}).String()
+	scheme, addr := "ftp", srv.Addr()
+	if b.opts.TLS == harness.TLSImplicit {
+		scheme, addr = "ftps", srv.ImplicitAddr()
+	}
+	_, port, _ := net.SplitHostPort(addr.String())
+	return (&url.URL{Scheme: scheme, User: url.UserPassword(u.Name, u.Password), Host: net.JoinHostPort(b.host, port), Path: scratch}).String()
 }
 
 func (b *builder) set(name harness.ConditionName, c harness.Condition) {
@@ -255,6 +267,18 @@ func (b *builder) extraInstances() error {
 		}, nil},
 		{harness.CondKeepData, func(cfg *refserver.Config, _ string) error {
 			cfg.KeepDataConnection = true
+			return nil
+		}, nil},
+		{harness.CondTLSRequired, func(cfg *refserver.Config, _ string) error {
+			cfg.RequireTLS = true
+			return nil
+		}, nil},
+		{harness.CondProtPrivate, func(cfg *refserver.Config, _ string) error {
+			cfg.RequireProtectedData = true
+			return nil
+		}, nil},
+		{harness.CondTLSSessionReuse, func(cfg *refserver.Config, _ string) error {
+			cfg.TLSSessionReuse = true
 			return nil
 		}, nil},
 	}

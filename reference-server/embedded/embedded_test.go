@@ -168,7 +168,8 @@ func TestEveryConditionIsReal(t *testing.T) {
 	all := []harness.ConditionName{harness.CondStartDelay, harness.CondAccountLogin, harness.CondAccountStore,
 		harness.CondDiskFull, harness.CondQuota, harness.CondBusyFile, harness.CondRefusedName, harness.CondReadOnlyDir,
 		harness.CondConnectionLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount,
-		harness.CondAnnounceOpen, harness.CondKeepData}
+		harness.CondAnnounceOpen, harness.CondKeepData,
+		harness.CondTLSRequired, harness.CondProtPrivate, harness.CondTLSSessionReuse}
 	if len(inst.TargetConfig.Conditions) != len(all) {
 		t.Fatalf("%d conditions described, want %d", len(inst.TargetConfig.Conditions), len(all))
 	}
@@ -280,6 +281,9 @@ func TestEveryConditionIsReal(t *testing.T) {
 			d.expect("250")
 			d.cmd("ABOR", "225")
 		},
+	}
+	for name, test := range tlsConditionTests {
+		tests[name] = test
 	}
 	for _, name := range all {
 		c := cond(name)
