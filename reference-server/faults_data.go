@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Faults of data connections, transfer parameters and data representation (RFC 959 §3,
@@ -390,6 +392,32 @@ var dataFaults = []Fault{
 	retrRewriteFault("mode-c-wrong-filler", "RETR in compressed mode sends filler strings as replicated zero bytes, whatever the type", "959:3.4.3",
 		faultCompressedRewrite(true)),
 	{
+		Name: "mode-b-226-left-open", Group: "mode", RFC: "959:5.2", Commands: []string{"RETR"},
+		Description: "RETR in block or compressed mode answers 226 (closing) but leaves the data connection open",
+		table: dataConnWrap([]string{"RETR"}, func(p xferParams) func(net.Conn) net.Conn {
+			if p.mode != modeBlock && p.mode != modeCompressed {
+				return nil
+			}
+			return func(c net.Conn) net.Conn { return &faultLeftOpenConn{Conn: c} }
+		}),
+	},
+	{
+		Name: "kept-data-survives-port", Group: "data-connection", RFC: "959:3.2", Commands: []string{"PASV", "EPSV", "PORT", "EPRT"},
+		Description: "a data connection kept open after a block-mode transfer stays open when PASV, EPSV, PORT or EPRT changes the port",
+		table: dataFaultWrap([]string{"PASV", "EPSV", "PORT", "EPRT"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				s.mu.Lock()
+				kept := s.data.conn
+				s.data.conn = nil
+				s.mu.Unlock()
+				if kept != nil {
+					time.AfterFunc(faultLeftOpenFor, func() { kept.Close() })
+				}
+				h(s, arg)
+			}
+		}),
+	},
+	{
 		Name: "mark-110-format", Group: "mode", RFC: "959:4.2.1", Commands: []string{"STOR", "APPE"},
 		Description: "110 restart marker replies read \"Restart marker yyyy at mmmm\" instead of \"MARK yyyy = mmmm\"",
 		reply: func(_ string, r *wireReply) {
@@ -575,6 +603,22 @@ func (c *faultLastByteConn) Close() error {
 	}
 	c.held = nil
 	return c.Conn.Close()
+}
+
+// faultLeftOpenFor is how long the faults that leave a data connection open keep it: long
+// enough for any client to notice, short enough not to leak connections.
+const faultLeftOpenFor = 30 * time.Second
+
+// faultLeftOpenConn does not close the data connection when the transfer closes it; it closes
+// it only after faultLeftOpenFor.
+type faultLeftOpenConn struct {
+	net.Conn
+	once sync.Once
+}
+
+func (c *faultLeftOpenConn) Close() error {
+	c.once.Do(func() { time.AfterFunc(faultLeftOpenFor, func() { c.Conn.Close() }) })
+	return nil
 }
 
 // faultCapConn sends at most left bytes and pretends to have sent the rest.

@@ -178,6 +178,31 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Expect(f.Records).To(Equal(records), "the records retrieved in block mode")
 	})
 
+	Scenario(Spec{
+		ID:       "MODE-015",
+		Title:    "A block-mode RETR that ends with 226 has closed its data connection: EOF was in the data, the close is at once",
+		Commands: []string{"MODE", "RETR"},
+		Codes:    []int{226},
+		Section:  "959:5.2",
+		Also:     []string{"959:3.2", "959:4.2.1"},
+		Quote:    "If the data connection is to be closed following a data transfer where closing the connection is not required to indicate the end-of-file, the server must do so immediately.",
+		Level:    Must,
+		Feature:  "MODE-B",
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		p := s.Path("closed.bin")
+		put(s, c, p, randomBytes(3000))
+		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
+		raw := openRaw(s, c)
+		_, final := blockRetrieve(raw, "RETR "+p)
+		if final.Code == 250 {
+			s.Note("the server kept the data connection open (250): a server option (RFC 959 §3.2)")
+			return
+		}
+		Expect(raw.closed()).To(Succeed(), "the transfer ended with %s", final)
+	})
+
 	// ---- compressed mode ----
 
 	Scenario(Spec{
@@ -435,5 +460,31 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Expect(err).NotTo(HaveOccurred(), "NLST on the connection ABOR kept open")
 		Expect(f.EOF).To(BeTrue())
 		finalReplies(c, next)
+	})
+
+	Scenario(Spec{
+		ID:        "MODE-016",
+		Title:     "A data connection kept open after a block-mode transfer is closed when PASV changes the port",
+		Commands:  []string{"MODE", "NLST", "PASV"},
+		Codes:     []int{250, 227},
+		Section:   "959:3.2",
+		Also:      []string{"959:3.3"},
+		Quote:     "The server MUST close the data connection under the following conditions:",
+		Level:     Must,
+		Feature:   "MODE-B",
+		Condition: CondKeepData,
+	}, func(s *S) {
+		cond := s.Condition(CondKeepData)
+		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
+		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
+		raw := openRaw(s, c)
+		_, final := blockRetrieve(raw, "NLST")
+		if final.Code == 226 {
+			Skip("the server closed the data connection after the block-mode transfer (226): nothing was kept open")
+		}
+		next := openRaw(s, c) // PASV: "3. The port specification is changed by a command from the user."
+		Expect(raw.closed()).To(Succeed(), "PASV changed the port specification: the kept-open data connection must be closed")
+		_, final = blockRetrieve(next, "NLST")
+		Expect(final).To(HaveReplyCode(226, 250), "NLST over the new passive port")
 	})
 })
