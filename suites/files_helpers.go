@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	. "github.com/ftpconform/ftpconform/harness"
@@ -207,11 +206,6 @@ func scratchDirOn(s *S, t Target) string {
 // startLive sets up a passive data connection, connects to it, sends the transfer command and
 // returns the data connection with the command's first reply.
 func startLive(s *S, c *Conn, format string, args ...any) (net.Conn, Reply) {
-	if c.TLS() {
-		// Under TLS the data connection may need TLS too (PROT P), which only the harness's
-		// own data connections do.
-		Skip("this scenario holds a transfer half-way on a data connection of its own, which cannot be protected with TLS yet")
-	}
 	kind := PASV
 	if c.RemoteAddr().IP.To4() == nil {
 		kind = EPSV
@@ -226,7 +220,26 @@ func startLive(s *S, c *Conn, format string, args ...any) (net.Conn, Reply) {
 	s.Defer(func() { nc.Close() })
 	s.Note("data connection open: %s -> %s (held by the scenario)", nc.LocalAddr(), nc.RemoteAddr())
 	c.Send(format, args...)
-	return nc, c.Reply()
+	first := c.Reply()
+	if first.Class() == 1 {
+		var err error
+		nc, err = c.SecureData(nc) // TLS after the 1yz under PROT P (RFC 4217 §12.6)
+		ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("protecting the data connection"))
+		s.Defer(func() { nc.Close() })
+	}
+	return nc, first
+}
+
+// resetData closes a live data connection with a reset (SO_LINGER 0) rather than an orderly
+// close, which in stream mode would mark the end of the file (RFC 959 §3.4.1).
+func resetData(nc net.Conn) {
+	if tc, ok := nc.(interface{ NetConn() net.Conn }); ok {
+		nc = tc.NetConn() // no TLS close_notify: the reset is the point
+	}
+	if tc, ok := nc.(interface{ SetLinger(int) error }); ok {
+		tc.SetLinger(0)
+	}
+	nc.Close()
 }
 
 var livePASV = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)

@@ -434,10 +434,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		nc, first := startLive(s, c, "RETR %s", p)
 		Expect(first).To(HaveReplyCode(125, 150), setupStep("RETR %s", p))
 		readAtLeast(s, nc, 64<<10)
-		if tc, ok := nc.(interface{ SetLinger(int) error }); ok {
-			tc.SetLinger(0) // a reset: the server cannot mistake it for the end of the file
-		}
-		nc.Close()
+		resetData(nc)
 		s.Note("the client reset the data connection after 64 KiB of %d", liveSize)
 		r := c.Reply()
 		Expect(r).To(BeTransientNegative(), "the download was cut after 64 KiB of %d bytes; 226 would say the transfer succeeded", liveSize)
@@ -462,10 +459,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(first).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
 		_, err := nc.Write(randomData(64 << 10))
 		Expect(err).NotTo(HaveOccurred(), setupStep("sending the first 64 KiB"))
-		if tc, ok := nc.(interface{ SetLinger(int) error }); ok {
-			tc.SetLinger(0) // a reset, not the end of file that closing marks in stream mode
-		}
-		nc.Close()
+		resetData(nc)
 		s.Note("the client reset the data connection after sending 64 KiB")
 		r := c.Reply()
 		Expect(r).To(BeTransientNegative(), "the upload's data connection was reset, not closed: 226 would say the file was stored whole")
