@@ -52,6 +52,9 @@ func WriteJUnit(report types.Report, file string) error {
 		return fmt.Errorf("ginkgo's junit report has an unexpected shape: %d suites", len(generated.TestSuites))
 	}
 	out := shapeJUnit(report, specs, generated.TestSuites[0])
+	if c := BaselineOf(report); c != nil {
+		addBaselineSuite(&out, c, generated.TestSuites[0])
+	}
 	b, err = xml.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
@@ -131,6 +134,12 @@ func runProperties(report types.Report, ginkgo reporters.JUnitProperties) report
 		add("strict", strconv.FormatBool(info.Settings.Strict))
 		add("read_only", strconv.FormatBool(info.Settings.ReadOnly))
 		add("greeting", info.Greeting)
+		add("system", info.System)
+		add("features", strings.Join(info.Features, "; "))
+		add("reply_timeout", info.Settings.ReplyTimeout.String())
+		add("tls", string(info.Settings.Target.TLS))
+		add("active", strconv.FormatBool(info.Settings.Active))
+		add("max_sessions", strconv.Itoa(info.Settings.MaxSessions))
 	}
 	p.Properties = append(p.Properties, ginkgo.Properties...)
 	return p
@@ -151,7 +160,9 @@ func scenarioProperties(spec types.SpecReport, s Scenario) *reporters.JUnitPrope
 	add("verdict", string(s.Verdict))
 	add("commands", strings.Join(s.Commands, " "))
 	add("codes", strings.Join(codes, " "))
+	add("rfc", s.Doc())
 	add("section", s.Section)
+	add("section_name", SectionName(s.Section))
 	add("also", strings.Join(s.Also, " "))
 	add("level", string(s.Level))
 	add("feature", s.Feature)
@@ -171,6 +182,7 @@ func scenarioProperties(spec types.SpecReport, s Scenario) *reporters.JUnitPrope
 	if replies := RepliesOf(spec); len(replies) > 0 {
 		b, _ := json.Marshal(replies)
 		add("replies", string(b))
+		add("observed", FormatSteps(replies))
 	}
 	if len(p.Properties) == 0 {
 		return nil
@@ -207,4 +219,26 @@ func FormatTranscript(t harness.Transcript) string {
 		fmt.Fprintf(&b, "%8.3fs #%d %s %s\n", l.At.Seconds(), l.Conn, l.Dir, l.Text)
 	}
 	return b.String()
+}
+
+// addBaselineSuite adds a testsuite "SUITE: baseline" with a test case per change against the
+// baseline: regressions fail, so that CI shows them beside the scenarios' failures.
+func addBaselineSuite(out *reporters.JUnitTestSuites, c *Comparison, generated reporters.JUnitTestSuite) {
+	suite := reporters.JUnitTestSuite{Name: "ftpconform: baseline", Package: generated.Package, Timestamp: generated.Timestamp,
+		Properties: reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
+			{Name: "baseline", Value: c.File}, {Name: "summary", Value: c.Summary()},
+			{Name: "compared", Value: strconv.Itoa(c.Compared)}, {Name: "not_compared", Value: strconv.Itoa(c.NotCompared)}}}}
+	for _, ch := range c.Changes {
+		tc := reporters.JUnitTestCase{Name: ch.String(), Classname: "ftpconform.baseline", Status: string(ch.Kind),
+			SystemOut: strings.TrimSpace(ch.Title + "\n" + ch.Reason)}
+		if ch.Regression || c.Exact {
+			tc.Failure = &reporters.JUnitFailure{Message: ch.String(), Type: "regression", Description: ch.String()}
+			suite.Failures++
+		}
+		suite.Tests++
+		suite.TestCases = append(suite.TestCases, tc)
+	}
+	out.Tests += suite.Tests
+	out.Failures += suite.Failures
+	out.TestSuites = append(out.TestSuites, suite)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/rfc"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -20,7 +21,8 @@ type Scenario struct {
 	Location   string // file:line of the scenario's declaration
 	Start      time.Time
 	Duration   time.Duration
-	Worker     int // number of the worker process that ran it; 0 when it did not run
+	Worker     int  // number of the worker process that ran it; 0 when it did not run
+	Ran        bool // the scenario ran (it may still have skipped itself: feature not offered…)
 	Transcript harness.Transcript
 	Findings   []harness.Finding
 	Replies    []harness.Step
@@ -40,7 +42,11 @@ func (s Scenario) Command() string {
 
 // Counts are the verdicts of a run, counted.
 type Counts struct {
-	Total, Passed, Failed, Warnings, Skipped int
+	Total    int `json:"total"`
+	Passed   int `json:"passed"`
+	Failed   int `json:"failed"`
+	Warnings int `json:"warnings"`
+	Skipped  int `json:"skipped"`
 }
 
 // Ran is how many scenarios ran to a verdict other than skipped.
@@ -73,12 +79,20 @@ type Result struct {
 	// Problems are failures outside the scenarios: a suite-level node that failed, a worker
 	// that was interrupted. Any problem makes the run non-conformant.
 	Problems []string
+	// The run's own filters (ginkgo's label filter, with the profile's part, and --focus,
+	// --skip), as the report's SuiteConfig records them.
+	LabelFilter string
+	Focus, Skip []string
+	// Baseline is the comparison with --baseline, nil when the run was compared with none.
+	Baseline *Comparison
 }
 
 // Analyze digests a report.
 func Analyze(report types.Report) Result {
-	r := Result{Start: report.StartTime, Duration: report.RunTime}
+	r := Result{Start: report.StartTime, Duration: report.RunTime, LabelFilter: report.SuiteConfig.LabelFilter,
+		Focus: report.SuiteConfig.FocusStrings, Skip: report.SuiteConfig.SkipStrings}
 	r.Run, r.HasRun = RunOf(report)
+	r.Baseline = BaselineOf(report)
 	for _, spec := range report.SpecReports {
 		if isRunNode(spec) {
 			continue
@@ -102,7 +116,7 @@ func Analyze(report types.Report) Result {
 			Replies:    RepliesOf(spec),
 		}
 		if spec.NumAttempts > 0 {
-			s.Worker = spec.ParallelProcess
+			s.Worker, s.Ran = spec.ParallelProcess, true
 		}
 		// The harness starts a failure message with the scenario's title, which every view
 		// already shows beside it.
@@ -125,6 +139,12 @@ func (r Result) Conformant() bool {
 		return false
 	}
 	return !r.Run.Settings.Strict || r.Counts.Warnings == 0
+}
+
+// OK reports whether the run passes as a whole: conformant, and without regressions against
+// the baseline it was compared with. The exit status is 0 exactly when it is.
+func (r Result) OK() bool {
+	return r.Conformant() && (r.Baseline == nil || r.Baseline.Regressions() == 0)
 }
 
 // Why explains a non-conformant verdict in one line; "" when the run is conformant.
@@ -250,4 +270,91 @@ func joinList(parts []string) string {
 		out += p
 	}
 	return out
+}
+
+// DocGroup is the scenarios of one RFC (by their primary section), section by section.
+type DocGroup struct {
+	Doc      string // short name: "959"
+	Name     string // "RFC 959"
+	Title    string // "File Transfer Protocol (FTP)"
+	Sections []SectionGroup
+	Counts   Counts
+}
+
+// SectionGroup is the scenarios of one section.
+type SectionGroup struct {
+	Ref       string // "959:4.1.3"
+	Name      string // "RFC 959 §4.1.3"
+	Title     string // the heading as printed: "FTP SERVICE COMMANDS"
+	Scenarios []Scenario
+	Counts    Counts
+}
+
+// ByRFC groups scenarios by the RFC and section they cite first: documents in the order the
+// suite cites them (RFC 959 first), sections in the order of the text, scenarios by ID.
+func (r Result) ByRFC() []DocGroup { return groupByRFC(r.Scenarios) }
+
+func groupByRFC(scenarios []Scenario) []DocGroup {
+	var groups []DocGroup
+	docIndex := map[string]int{}
+	for _, s := range scenarios {
+		doc, sec, _ := strings.Cut(s.Section, ":")
+		i, ok := docIndex[doc]
+		if !ok {
+			i = len(groups)
+			docIndex[doc] = i
+			g := DocGroup{Doc: doc, Name: "RFC " + doc}
+			for _, d := range rfc.Docs() {
+				if d.Name == doc {
+					g.Name, g.Title = d.Cite, d.Title
+				}
+			}
+			if doc == "" {
+				g.Name = "(no RFC)"
+			}
+			groups = append(groups, g)
+		}
+		g := &groups[i]
+		g.Counts.Add(s.Verdict)
+		j := slices.IndexFunc(g.Sections, func(x SectionGroup) bool { return x.Ref == s.Section })
+		if j < 0 {
+			j = len(g.Sections)
+			sg := SectionGroup{Ref: s.Section, Name: SectionName(s.Section)}
+			if found, ok := rfc.Lookup(doc, sec); ok {
+				sg.Title = found.Title
+			}
+			g.Sections = append(g.Sections, sg)
+		}
+		g.Sections[j].Scenarios = append(g.Sections[j].Scenarios, s)
+		g.Sections[j].Counts.Add(s.Verdict)
+	}
+	docOrder := func(doc string) int {
+		i := slices.IndexFunc(rfc.Docs(), func(d rfc.Doc) bool { return d.Name == doc })
+		if i < 0 {
+			return len(rfc.Docs())
+		}
+		return i
+	}
+	slices.SortFunc(groups, func(a, b DocGroup) int {
+		return cmp.Or(cmp.Compare(docOrder(a.Doc), docOrder(b.Doc)), cmp.Compare(a.Doc, b.Doc))
+	})
+	for _, g := range groups {
+		order := map[string]int{}
+		for i, sec := range rfc.Sections(g.Doc) {
+			order[g.Doc+":"+sec.ID] = i
+		}
+		position := func(ref string) int {
+			if i, ok := order[ref]; ok {
+				return i
+			}
+			return len(order)
+		}
+		slices.SortFunc(g.Sections, func(a, b SectionGroup) int {
+			return cmp.Or(cmp.Compare(position(a.Ref), position(b.Ref)), cmp.Compare(a.Ref, b.Ref))
+		})
+		for _, sg := range g.Sections {
+			slices.SortStableFunc(sg.Scenarios, func(a, b Scenario) int { return CompareIDs(a.ID, b.ID) })
+		}
+	}
+	return groups
 }

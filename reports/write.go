@@ -15,7 +15,7 @@ const (
 	HTMLFile  = "report.html"
 )
 
-// WriteAll writes every report into dir, creating it if needed, and returns the paths written.
+// WriteAll writes the reports every run has (report.json, junit.xml, report.html, summary.md) into dir, creating it if needed, and returns the paths written.
 // It writes as many as it can and returns the first error.
 func WriteAll(dir string, report types.Report) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -28,6 +28,7 @@ func WriteAll(dir string, report types.Report) ([]string, error) {
 		{JSONFile, WriteJSON},
 		{JUnitFile, WriteJUnit},
 		{HTMLFile, WriteHTML},
+		{SummaryFile, WriteSummary},
 	}
 	var written []string
 	var first error

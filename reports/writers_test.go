@@ -20,12 +20,18 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(written) != 3 {
+	want := []string{JSONFile, JUnitFile, HTMLFile, SummaryFile}
+	if len(written) != len(want) {
 		t.Fatalf("written %v", written)
 	}
+	for i, w := range want {
+		if filepath.Base(written[i]) != w {
+			t.Errorf("written[%d] = %s, want %s", i, written[i], w)
+		}
+	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("the report directory holds %d files, want 3 (no temporary files left)", len(entries))
+	if len(entries) != len(want) {
+		t.Errorf("the report directory holds %d files, want %d (no temporary files left)", len(entries), len(want))
 	}
 }
 
@@ -116,32 +122,83 @@ func TestHTML(t *testing.T) {
 		}
 		return strings.Join(strings.Fields(textOf(n)), " ")
 	}
+	// The verdict first, with target, profile, date, duration and counts.
 	if got := text("verdict"); !strings.HasPrefix(got, "Not conformant to profile modern") || !strings.Contains(got, "1 scenario failed") {
 		t.Errorf("verdict %q", got)
 	}
-	for id, want := range map[string]string{"count-passed": "1 passed", "count-failed": "1 failed", "count-warnings": "1 warnings", "count-skipped": "1 skipped"} {
+	for id, want := range map[string]string{"count-passed": "1 passed", "count-failed": "1 failed", "count-warnings": "1 warnings",
+		"count-skipped": "1 skipped", "target": "ftp://u@127.0.0.1:2121/ (the embedded reference server)", "profile": "modern",
+		"date": "2026-01-02 03:04:00 UTC", "duration": "1m30s"} {
 		if got := text(id); got != want {
 			t.Errorf("#%s = %q, want %q", id, got, want)
 		}
 	}
-	failures := text("failures")
-	for _, want := range []string{"RETR-002", "got 550 no such file", "the quoted sentence of RETR-002", "RFC 959 §4.1.3",
-		"C> RETR <script>alert(1)</script>", "S< 550 no such file"} {
-		if !strings.Contains(failures, want) {
-			t.Errorf("the failures section lacks %q:\n%s", want, failures)
+	if s := text("settings"); !strings.Contains(s, "Reply timeout") || !strings.Contains(s, "passive (PASV/EPSV) by default") {
+		t.Errorf("settings: %q", s)
+	}
+	// The failures, listed with a link to each.
+	if f := text("failures"); !strings.Contains(f, "RETR-002") || !strings.Contains(f, "expected reply 150 or 125, got 550 no such file") {
+		t.Errorf("failures: %q", f)
+	}
+	// The failed scenario in full: requirement, expected and observed replies, message, the
+	// transcript unfolded and escaped.
+	failed := text("scenario-RETR-002")
+	for _, want := range []string{"failed RETR-002", "the quoted sentence of RETR-002", "Expected RETR: 200", "Observed RETR 200",
+		"got 550 no such file", "C> RETR <script>alert(1)</script>", "S< 550 no such file", "25 ms"} {
+		if !strings.Contains(failed, want) {
+			t.Errorf("RETR-002 lacks %q:\n%s", want, failed)
 		}
 	}
-	if n := byID(doc, "failures"); findAll(n, "details")[0].Attr[1].Key != "open" {
-		t.Errorf("the transcript of a failure is folded")
+	if d := findAll(byID(doc, "scenario-RETR-002"), "details"); len(d) != 1 || !hasAttr(d[0], "open") {
+		t.Errorf("the failure's transcript is folded")
 	}
-	if w := text("warnings"); !strings.Contains(w, "504 would be the better reply") {
-		t.Errorf("warnings section: %q", w)
+	if d := findAll(byID(doc, "scenario-NOOP-001"), "details"); len(d) != 0 {
+		t.Errorf("NOOP-001 has no transcript, yet shows one")
 	}
-	commands := text("commands")
-	for _, want := range []string{"MODE 1 scenario: 0 passed, 1 skipped", "not offered (allowed by RFC 959 §5.1)", "NOOP-001", "RETR 2 scenarios: 0 passed, 1 failed, 1 warnings"} {
-		if !strings.Contains(commands, want) {
-			t.Errorf("the commands section lacks %q:\n%s", want, commands)
+	if w := text("scenario-RETR-010"); !strings.Contains(w, "504 would be the better reply") {
+		t.Errorf("the warning: %q", w)
+	}
+	if s := text("scenario-MODE-001"); !strings.Contains(s, "Skipped: not offered (allowed by RFC 959 §5.1)") {
+		t.Errorf("the skipped scenario: %q", s)
+	}
+	// Grouped by RFC and section; sections with a failure or a warning open.
+	rfc959 := byID(doc, "rfc-959")
+	if rfc959 == nil {
+		t.Fatal("no group for RFC 959")
+	}
+	sections := findAll(rfc959, "details")
+	var open []string
+	for _, d := range sections {
+		if hasAttr(d, "data-section") && hasAttr(d, "open") {
+			open = append(open, attr(d, "data-section"))
 		}
+	}
+	if strings.Join(open, " ") != "959:4.1.3" {
+		t.Errorf("open sections %v", open)
+	}
+	// The matrix: cells coloured by the worst verdict, listing their scenarios.
+	cells := map[string]*html.Node{}
+	for _, td := range findAll(byID(doc, "matrix"), "td") {
+		if hasAttr(td, "data-ids") {
+			cells[attr(td, "data-cmd")+" "+attr(td, "data-code")] = td
+		}
+	}
+	for cell, want := range map[string]string{"RETR 200": "cell failed|RETR-002 RETR-010", "NOOP 200": "cell passed|NOOP-001", "MODE 200": "cell skipped|MODE-001"} {
+		td := cells[cell]
+		if td == nil {
+			t.Errorf("no matrix cell %s", cell)
+			continue
+		}
+		if got := attr(td, "class") + "|" + attr(td, "data-ids"); got != want {
+			t.Errorf("cell %s: %q, want %q", cell, got, want)
+		}
+	}
+	// The chart: a bar per RFC, in inline SVG.
+	if c := text("chart"); !strings.Contains(c, "RFC 959") || !strings.Contains(c, "66% passed (2/3), 1 skipped") {
+		t.Errorf("chart: %q", c)
+	}
+	if byID(doc, "filter") == nil || byID(doc, "outcome") == nil {
+		t.Errorf("no filter")
 	}
 	if len(findAll(doc, "script")) != 1 {
 		t.Errorf("want exactly one inline script")
@@ -167,12 +224,53 @@ func TestHTMLOfAConformantRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc, _ := html.Parse(bytes.NewReader(b))
-	if v := textOf(byID(doc, "verdict")); !strings.Contains(v, "Conformant to profile modern") {
+	if v := textOf(byID(doc, "verdict")); !strings.Contains(v, "Conformant to profile modern") || attr(byID(doc, "verdict"), "class") != "verdict conformant" {
 		t.Errorf("verdict %q", v)
 	}
-	if byID(doc, "failures") != nil {
-		t.Errorf("a run without failures shows a failures section")
+	if byID(doc, "failures") != nil || byID(doc, "baseline") != nil {
+		t.Errorf("a run without failures or baseline shows their sections")
 	}
+}
+
+// The changes against the baseline come first, right under the verdict.
+func TestHTMLShowsBaselineChangesFirst(t *testing.T) {
+	r := sampleReport(false)
+	r.SpecReports = r.SpecReports[:2] // conformant
+	c := &Comparison{File: "base.json", Compared: 1, Changes: []Change{{ID: "NOOP-001", Title: "NOOP answers 200", Kind: RepliesChanged,
+		Regression: true, Before: Passed, After: Passed, Replies: "NOOP 200 → 250"}}}
+	b, err := RenderHTML(AttachBaseline(r, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := html.Parse(bytes.NewReader(b))
+	v := strings.Join(strings.Fields(textOf(byID(doc, "verdict"))), " ")
+	if !strings.Contains(v, "Conformant to profile modern but 1 regression against the baseline base.json") || attr(byID(doc, "verdict"), "class") != "verdict not-conformant" {
+		t.Errorf("verdict %q", v)
+	}
+	if got := strings.Join(strings.Fields(textOf(byID(doc, "baseline"))), " "); !strings.Contains(got, "regression NOOP-001 NOOP answers 200 replies changed NOOP 200 → 250") {
+		t.Errorf("baseline section: %q", got)
+	}
+	if i, j := bytes.Index(b, []byte(`id="baseline"`)), bytes.Index(b, []byte(`id="matrix"`)); i < 0 || i > j {
+		t.Errorf("the baseline's changes do not come before the matrix")
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 func byID(n *html.Node, id string) *html.Node {
