@@ -43,6 +43,9 @@ func (c *console) header(s harness.Settings, info harness.RunInfo, p plan, procs
 	if info.Greeting != "" {
 		c.printf("Greeting: %s\n", info.Greeting)
 	}
+	if info.System != "" {
+		c.printf("System: %s\n", info.System)
+	}
 	n := p.selected()
 	switch {
 	case len(p.specs) == 0:
@@ -101,8 +104,19 @@ func countLine(c reports.Counts) string {
 	return fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped", c.Passed, c.Failed, c.Warnings, warnings, c.Skipped)
 }
 
-// summary prints the failures, the problems, the counts and the verdict.
+// summary prints the changes against the baseline, the failures, the warnings, the problems,
+// the counts and the verdict.
 func (c *console) summary(r reports.Result, elapsed time.Duration) {
+	if b := r.Baseline; b != nil && len(b.Changes) > 0 {
+		c.printf("\nChanges against the baseline %s:\n", b.File)
+		for _, ch := range b.Changes {
+			mark := "change    "
+			if ch.Regression || b.Exact {
+				mark = "REGRESSION"
+			}
+			c.printf("  %s  %s\n", mark, ch)
+		}
+	}
 	if f := r.Failures(); len(f) > 0 {
 		c.printf("\nFailures:\n")
 		for _, s := range f {
@@ -129,5 +143,12 @@ func (c *console) summary(r reports.Result, elapsed time.Duration) {
 		c.printf("CONFORMANT to profile %s\n", r.Run.Settings.Profile)
 	} else {
 		c.printf("NOT CONFORMANT to profile %s: %s\n", r.Run.Settings.Profile, r.Why())
+	}
+	if b := r.Baseline; b != nil {
+		if b.Regressions() > 0 {
+			c.printf("REGRESSED: %s\n", b.Summary())
+		} else {
+			c.printf("Baseline: %s\n", b.Summary())
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2/types"
@@ -25,28 +24,30 @@ func listed(o options) []types.SpecReport {
 	return out
 }
 
-func title(spec types.SpecReport) string { return reports.SpecOf(spec).Title }
-
+// list prints every scenario: its ID, level, section and title on one line, then its labels
+// and the requirement it checks, quoted.
 func list(o options, stdout io.Writer) int {
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLEVEL\tTITLE\tLABELS")
 	specs := listed(o)
 	for _, spec := range specs {
-		s := reports.SpecOf(spec)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Level, title(spec), strings.Join(spec.Labels(), ", "))
+		s := declaration(spec)
+		fmt.Fprintf(stdout, "%s  %s  %s  %s\n", s.ID, s.Level, reports.SectionName(s.Section), s.Title)
+		fmt.Fprintf(stdout, "    labels: %s\n", strings.Join(spec.Labels(), ", "))
+		if q := strings.Join(strings.Fields(s.Quote), " "); q != "" {
+			fmt.Fprintf(stdout, "    requirement: %q\n", q)
+		}
 	}
-	tw.Flush()
 	fmt.Fprintf(stdout, "%d scenarios\n", len(specs))
 	return exitConformant
 }
 
+// explain prints one scenario in full, with the RFC's words.
 func explain(o options, stdout, stderr io.Writer) int {
 	for _, spec := range listed(o) {
-		s := reports.SpecOf(spec)
+		s := declaration(spec)
 		if !strings.EqualFold(s.ID, o.explain) {
 			continue
 		}
-		fmt.Fprintf(stdout, "%s  %s\n\n", s.ID, title(spec))
+		fmt.Fprintf(stdout, "%s  %s\n\n", s.ID, s.Title)
 		row := func(k, v string) {
 			if v != "" {
 				fmt.Fprintf(stdout, "  %-12s %s\n", k+":", v)
@@ -65,6 +66,7 @@ func explain(o options, stdout, stderr io.Writer) int {
 		row("condition", string(s.Condition))
 		row("labels", strings.Join(spec.Labels(), ", "))
 		row("declared", spec.LeafNodeLocation.String())
+		row("run alone", fmt.Sprintf("ftpconform --label-filter id:%s", s.ID))
 		if s.Quote != "" {
 			fmt.Fprintf(stdout, "\n  %s says:\n", reports.SectionName(s.Section))
 			for _, l := range strings.Split(s.Quote, "\n") {

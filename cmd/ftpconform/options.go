@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -27,6 +29,23 @@ type options struct {
 	verbose     bool
 	// embeddedFaults are --embedded-fault (faults.go).
 	embeddedFaults []string
+
+	// Baselines (baseline.go).
+	baselineFile  string // --baseline: compare with it
+	baseline      *reports.Baseline
+	baselineWrite string // --baseline-write: record this run
+	baselineExact bool   // --baseline-exact: every change fails the run
+
+	// Certification (certify.go).
+	signKeyFile string // --sign-key
+	signKey     ed25519.PrivateKey
+	genKey      string // --gen-key FILE: write a new key pair and exit
+	verify      string // --verify PATH: check a certificate against its report and exit
+	trustKey    string // --trust-key FILE: the key --verify requires
+
+	// The suite's own documents (catalogue.go).
+	catalogue bool // --catalogue: print docs/scenarios.md
+	coverage  bool // --coverage: print the command × reply-code matrix, exit 1 on gaps
 }
 
 // stringList is a repeatable string flag.
@@ -50,6 +69,15 @@ func newFlagSet(o *options) (*flag.FlagSet, *harness.Flags) {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.verbose, "v", false, "show the workers' output as they run")
 	registerFaultFlag(fs, o)
+	fs.StringVar(&o.baselineFile, "baseline", "", "compare the run with the baseline `FILE` (from --baseline-write): every change is reported, a regression fails the run")
+	fs.StringVar(&o.baselineWrite, "baseline-write", "", "record every scenario's verdict and reply codes into the baseline `FILE`")
+	fs.BoolVar(&o.baselineExact, "baseline-exact", false, "with --baseline: every change fails the run, improvements and new scenarios too")
+	fs.StringVar(&o.signKeyFile, "sign-key", "", "sign the certificate of a conformant run with the ed25519 private key in `FILE` (PEM, PKCS #8)")
+	fs.StringVar(&o.genKey, "gen-key", "", "write a new ed25519 key pair: the private key into `FILE`, the public key into FILE.pub; and exit")
+	fs.StringVar(&o.verify, "verify", "", "check that the certificate in `PATH` (a report directory or its certificate.json) and the report.json beside it belong together, and its signature; and exit")
+	fs.StringVar(&o.trustKey, "trust-key", "", "with --verify: require the certificate to be signed by the public key in `FILE`")
+	fs.BoolVar(&o.catalogue, "catalogue", false, "print the scenario catalogue (Markdown: docs/scenarios.md) and exit")
+	fs.BoolVar(&o.coverage, "coverage", false, "print which scenarios cover each command and reply code; exit 1 if a command or code of the seed table has none")
 	return fs, hf
 }
 
@@ -110,6 +138,12 @@ func parseArgs(args []string) (options, error) {
 		return o, fmt.Errorf("--report-dir: %v", err)
 	}
 	o.explain = strings.TrimSpace(o.explain)
+	if err := checkBaselineFlags(&o); err != nil {
+		return o, err
+	}
+	if err := checkCertifyFlags(&o); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -121,10 +155,11 @@ func usage(w io.Writer) {
 
 Runs the FTP conformance scenarios against --target (or $`+harness.TargetEnv+`), or against the
 embedded reference server when no target is given, and writes junit.xml, report.json and
-report.html into --report-dir.
+report.html, summary.md and badge.svg into --report-dir (and certificate.json for a run
+conformant to its whole profile).
 
-Exit status: 0 conformant to the profile, 1 not conformant, 2 usage or configuration error,
-3 target unreachable.
+Exit status: 0 conformant to the profile (and no regression against --baseline), 1 not
+conformant or regressed, 2 usage or configuration error, 3 target unreachable.
 
 Flags:
 `)

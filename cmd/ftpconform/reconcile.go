@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ftpconform/ftpconform/harness"
 	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -54,11 +55,11 @@ func reconcile(p plan, outcomes []outcome) types.Report {
 		switch {
 		case found && r.NumAttempts > 0:
 		case !s.selected:
-			r = s.spec
+			r = withDeclaration(s.spec)
 			r.State = types.SpecStateSkipped
 			r.Failure = types.Failure{Message: s.reason}
 		default:
-			r = s.spec
+			r = withDeclaration(s.spec)
 			r.State = types.SpecStateInterrupted
 			why := problem[s.key]
 			if why == "" {
@@ -75,4 +76,17 @@ func reconcile(p plan, outcomes []outcome) types.Report {
 		}
 	}
 	return final
+}
+
+// withDeclaration gives a spec that never ran the declaration harness.Scenario would have
+// attached (its title, quote, section…), so that reports show it as they show the others.
+func withDeclaration(spec types.SpecReport) types.SpecReport {
+	d, ok := harness.Declared(reports.LabelValue(spec.Labels(), "id"))
+	if !ok {
+		return spec
+	}
+	spec.ReportEntries = append(slices.Clone(spec.ReportEntries), types.ReportEntry{
+		Name: harness.EntrySpec, Visibility: types.ReportEntryVisibilityNever, Value: types.WrapEntryValue(d),
+	})
+	return spec
 }

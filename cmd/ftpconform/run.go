@@ -36,6 +36,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitConformant
 	}
 	harness.Current = o.settings
+	switch {
+	case o.genKey != "":
+		return genKey(o, stdout, stderr)
+	case o.verify != "":
+		return verify(o, stdout, stderr)
+	case o.catalogue:
+		return catalogue(stdout)
+	case o.coverage:
+		return coverage(stdout, stderr)
+	}
 	if o.list {
 		return list(o, stdout)
 	}
@@ -84,6 +94,12 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		return exitUnreachable
 	}
 	info.Greeting = greeting
+	survey, err := surveyTarget(s.Target, s.ReplyTimeout)
+	if err != nil {
+		// The scenarios will say what is wrong; the reports only lack SYST and FEAT.
+		fmt.Fprintf(stderr, "ftpconform: asking the target about itself (SYST, FEAT): %v\n", err)
+	}
+	info.System, info.Features = survey.System, survey.Features
 
 	procs := o.procs
 	if s.MaxSessions > 0 {
@@ -123,12 +139,34 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	final.StartTime, final.EndTime = start, time.Now() // the whole run, workers' start-up included
 	final.RunTime = final.EndTime.Sub(start)
 	final = reports.AttachRun(final, info)
+	if c := compareWithBaseline(o, reports.Analyze(final)); c != nil {
+		final = reports.AttachBaseline(final, c)
+	}
 	result := reports.Analyze(final)
-	final.SuiteSucceeded = result.Conformant()
+	final.SuiteSucceeded = result.OK()
 	written, werr := reports.WriteAll(o.reportDir, final)
-	out.summary(result, time.Since(start))
+	var errs []error
 	if werr != nil {
-		fmt.Fprintf(stderr, "ftpconform: %v\n", werr)
+		errs = append(errs, werr)
+	}
+	certLine, err := certify(o, result, narrowedBy(o))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if o.baselineWrite != "" {
+		if err := reports.WriteBaseline(result, o.baselineWrite); err != nil {
+			errs = append(errs, fmt.Errorf("--baseline-write: %v", err))
+		}
+	}
+	out.summary(result, time.Since(start))
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "ftpconform: %v\n", err)
+	}
+	if certLine != "" {
+		fmt.Fprintln(stdout, certLine)
+	}
+	if o.baselineWrite != "" && len(errs) == 0 {
+		fmt.Fprintf(stdout, "Baseline written: %s (%d scenarios)\n", o.baselineWrite, len(reports.NewBaseline(result).Scenarios))
 	}
 	if html := filepath.Join(o.reportDir, reports.HTMLFile); slices.Contains(written, html) {
 		fmt.Fprintf(stdout, "Report: %s\n", html)
@@ -136,7 +174,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "ftpconform: interrupted")
 	}
-	if result.Conformant() && werr == nil {
+	if result.OK() && len(errs) == 0 {
 		return exitConformant
 	}
 	return exitNotConformant
@@ -154,7 +192,9 @@ func runDeadline(specs, procs int, replyTimeout time.Duration) time.Duration {
 	return 5*time.Minute + time.Duration(perWorker)*perSpec
 }
 
-// prepareReportDir creates the report directory and clears what an earlier run's workers left.
+// prepareReportDir creates the report directory and clears what an earlier run left that this
+// one might not replace: its workers' files, and its certificate, which must never seem to
+// belong to this run.
 func prepareReportDir(dir string) error {
 	wd := filepath.Join(dir, workersDir)
 	if err := os.MkdirAll(wd, 0o755); err != nil {
@@ -163,6 +203,11 @@ func prepareReportDir(dir string) error {
 	old, _ := filepath.Glob(filepath.Join(wd, "worker-*"))
 	for _, f := range old {
 		os.Remove(f)
+	}
+	for _, f := range []string{reports.CertificateFile, reports.SignatureFile, reports.BadgeFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
 	}
 	return nil
 }

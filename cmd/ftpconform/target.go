@@ -34,3 +34,26 @@ func probe(t harness.Target, replyTimeout time.Duration) (string, error) {
 		return "", fmt.Errorf("target %s: no greeting within %v", t, timeout)
 	}
 }
+
+// surveyTarget asks the target about itself (greeting, SYST, FEAT) for the reports and the
+// certificate, within the same bound as probe.
+func surveyTarget(t harness.Target, replyTimeout time.Duration) (harness.Survey, error) {
+	timeout := min(replyTimeout, probeTimeout)
+	done := make(chan struct {
+		sv  harness.Survey
+		err error
+	}, 1)
+	go func() {
+		sv, err := harness.SurveyTarget(t, timeout)
+		done <- struct {
+			sv  harness.Survey
+			err error
+		}{sv, err}
+	}()
+	select {
+	case r := <-done:
+		return r.sv, r.err
+	case <-time.After(3*timeout + 2*time.Second):
+		return harness.Survey{}, fmt.Errorf("no answer within %v", 3*timeout)
+	}
+}
