@@ -154,9 +154,22 @@ func getImage(s *S, c *Conn, path string) []byte {
 // block and compressed modes, where the end of a file is marked in the data and the server may
 // keep the connection open (RFC 959 §3.3). It connects only to the control connection's peer.
 type rawData struct {
-	s  *S
-	c  *Conn
-	nc net.Conn
+	s       *S
+	c       *Conn
+	nc      net.Conn
+	secured bool // the TLS handshake under PROT P is done (a kept-open connection keeps it)
+}
+
+// started is called after the transfer command's 1yz: under PROT P the client's side of the
+// TLS handshake comes now (RFC 4217 §12.6, §12.7), once per connection.
+func (d *rawData) started() {
+	if d.secured {
+		return
+	}
+	nc, err := d.c.SecureData(d.nc)
+	ExpectWithOffset(2, err).NotTo(HaveOccurred())
+	d.nc, d.secured = nc, true
+	d.s.Defer(func() { nc.Close() })
 }
 
 var pasvNumbers = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)

@@ -33,6 +33,7 @@ func blockRetrieve(raw *rawData, command string) (framed, Reply) {
 	c := raw.c
 	first := c.Cmd("%s", command)
 	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), "%s in block mode", command)
+	raw.started()
 	f, err := decodeBlocks(raw.reader())
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s in block mode: the data must be blocks, the last one marked EOF", command)
 	_, final := finalReplies(c, first)
@@ -46,8 +47,9 @@ func rawStore(raw *rawData, command string, wire []byte) ([]Reply, Reply) {
 	c := raw.c
 	first := c.Cmd("%s", command)
 	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), "%s", command)
+	raw.started()
 	raw.write(wire)
-	raw.nc.Close()
+	c.CloseData(raw.nc)
 	return finalReplies(c, first)
 }
 
@@ -225,6 +227,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		raw := openRaw(s, c)
 		first := c.Cmd("RETR %s", p)
 		Expect(first).To(HaveReplyCode(125, 150))
+		raw.started()
 		f, err := decodeCompressed(raw.reader(), 0)
 		Expect(err).NotTo(HaveOccurred(), "RETR in compressed mode, TYPE I (filler: zero bytes)")
 		_, final := finalReplies(c, first)
@@ -252,6 +255,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		raw := openRaw(s, c)
 		first := c.Cmd("RETR %s", p)
 		Expect(first).To(HaveReplyCode(125, 150))
+		raw.started()
 		f, err := decodeCompressed(raw.reader(), ' ')
 		Expect(err).NotTo(HaveOccurred(), "RETR in compressed mode, TYPE A")
 		_, final := finalReplies(c, first)

@@ -125,6 +125,7 @@ var _ = Describe("RFC 959 §4.1.2 Transfer parameter commands", func() {
 		first := c.Cmd("LIST")
 		Expect(first).To(HaveReplyCode(125, 150), "LIST after PASV then PORT")
 		raw := acceptActive(s, c, ln) // the server must connect to the PORT address
+		raw.started()
 		_, err := raw.readAll()
 		Expect(err).NotTo(HaveOccurred(), "the listing on the data connection")
 		_, final := finalReplies(c, first)
