@@ -15,33 +15,33 @@ import (
 
 // Names of the faults that act through a named check in the server's code.
 const (
-	faultOptsMLSTIgnored    = "opts-mlst-ignored"       // mlst.go, chosenFacts
-	faultOptsMLSTUnknown501 = "opts-mlst-unknown-501"   // mlst.go, optsMLST
-	faultOptsMLSTLenient    = "opts-mlst-lenient"       // mlst.go, optsMLST
-	faultFeatMLSTStatic     = "feat-mlst-static"        // mlst.go, mlstFeatLine
-	faultMLSTFactsSpaced    = "mlst-facts-spaced"       // mlst.go, entryLine
-	faultMLSTBasename       = "mlst-basename"           // mlst.go, cmdMLST
-	faultMLSTDirAsFile      = "mlst-dir-as-file"        // mlst.go, cmdMLST
-	faultMLSTNoArgEmpty     = "mlst-noarg-empty-name"   // mlst.go, cmdMLST
-	faultMLSDLeadingSpace   = "mlsd-leading-space"      // mlst.go, cmdMLSD
-	faultMLSDListsFile      = "mlsd-lists-file"         // mlst.go, cmdMLSD
-	faultMLSDUsesType       = "mlsd-uses-type"          // mlst.go, cmdMLSD
-	faultMLSDNoArgRoot      = "mlsd-noarg-root"         // mlst.go, cmdMLSD
-	faultMLSDCdirAlways     = "mlsd-cdir-always"        // mlst.go, cmdMLSD
-	faultFeatLangBare       = "feat-lang-bare"          // lang.go, langFeatLine
-	faultFeatLangStarWrong  = "feat-lang-star-wrong"    // lang.go, langFeatLine
-	faultLangAcceptsAny     = "lang-accepts-any"        // lang.go, cmdLANG
-	faultLangMalformed504   = "lang-malformed-504"      // lang.go, cmdLANG
-	faultHostLiteralRefused = "host-literal-refused"    // host.go, cmdHOST
-	faultHostAnyLiteral     = "host-any-literal"        // host.go, cmdHOST
-	faultHostPort504        = "host-port-504"           // host.go, cmdHOST
-	faultHostAfterLogin     = "host-after-login"        // host.go, cmdHOST
-	faultHostUnknown220     = "host-unknown-220"        // host.go, cmdHOST
-	faultHostFirstWins      = "host-second-refused"     // host.go, cmdHOST
-	faultHostMalformed504   = "host-malformed-504"      // host.go, cmdHOST
-	faultEPSVAllIgnored     = "epsv-all-ignored"        // epsv.go, cmdEPSVWithAll
-	faultLPRTFamily501      = "lprt-family-501"         // lprt.go, cmdLPRT
-	faultLPSVPortSwapped    = "lpsv-port-bytes-swapped" // lprt.go, cmdLPSV
+	faultOptsMLSTIgnored      = "opts-mlst-ignored"       // mlst.go, chosenFacts
+	faultOptsMLSTUnknown501   = "opts-mlst-unknown-501"   // mlst.go, optsMLST
+	faultOptsMLSTLenient      = "opts-mlst-lenient"       // mlst.go, optsMLST
+	faultFeatMLSTStatic       = "feat-mlst-static"        // mlst.go, mlstFeatLine
+	faultMLSTFactUnterminated = "mlst-fact-unterminated"  // mlst.go, entryLine
+	faultMLSTBasename         = "mlst-basename"           // mlst.go, cmdMLST
+	faultMLSTDirAsFile        = "mlst-dir-as-file"        // mlst.go, cmdMLST
+	faultMLSTNoArgEmpty       = "mlst-noarg-empty-name"   // mlst.go, cmdMLST
+	faultMLSDLeadingSpace     = "mlsd-leading-space"      // mlst.go, cmdMLSD
+	faultMLSDListsFile        = "mlsd-lists-file"         // mlst.go, cmdMLSD
+	faultMLSDUsesType         = "mlsd-uses-type"          // mlst.go, cmdMLSD
+	faultMLSDNoArgRoot        = "mlsd-noarg-root"         // mlst.go, cmdMLSD
+	faultMLSDCdirAlways       = "mlsd-cdir-always"        // mlst.go, cmdMLSD
+	faultFeatLangBare         = "feat-lang-bare"          // lang.go, langFeatLine
+	faultFeatLangStarWrong    = "feat-lang-star-wrong"    // lang.go, langFeatLine
+	faultLangAcceptsAny       = "lang-accepts-any"        // lang.go, cmdLANG
+	faultLangMalformed504     = "lang-malformed-504"      // lang.go, cmdLANG
+	faultHostLiteralRefused   = "host-literal-refused"    // host.go, cmdHOST
+	faultHostAnyLiteral       = "host-any-literal"        // host.go, cmdHOST
+	faultHostPort504          = "host-port-504"           // host.go, cmdHOST
+	faultHostAfterLogin       = "host-after-login"        // host.go, cmdHOST
+	faultHostUnknown220       = "host-unknown-220"        // host.go, cmdHOST
+	faultHostFirstWins        = "host-second-refused"     // host.go, cmdHOST
+	faultHostMalformed504     = "host-malformed-504"      // host.go, cmdHOST
+	faultEPSVAllIgnored       = "epsv-all-ignored"        // epsv.go, cmdEPSVWithAll
+	faultLPRTFamily501        = "lprt-family-501"         // lprt.go, cmdLPRT
+	faultLPSVPortSwapped      = "lpsv-port-bytes-swapped" // lprt.go, cmdLPSV
 )
 
 func init() { registerFaults(extFaults...) }
@@ -146,8 +146,8 @@ var extFaults = []Fault{
 		},
 	},
 	{
-		Name: faultMLSTFactsSpaced, Group: "mlst", RFC: "3659:7.4", Commands: []string{"MLST", "MLSD"}, check: true,
-		Description: `MLST and MLSD put a space after each fact ("type=file; size=3;  name")`,
+		Name: faultMLSTFactUnterminated, Group: "mlst", RFC: "3659:7.2", Commands: []string{"MLST", "MLSD"}, check: true,
+		Description: `MLST and MLSD leave out the ";" after the last fact ("type=file;size=3 name")`,
 	},
 	{
 		Name: faultMLSTBasename, Group: "mlst", RFC: "3659:7.3.1", Commands: []string{"MLST"}, check: true,
@@ -328,6 +328,11 @@ var extFaults = []Fault{
 		reply:       recodeExt([]string{"EPRT"}, codeOK, codeFileActionOK),
 	},
 	{
+		Name: "eprt-malformed-200", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT"},
+		Description: "EPRT with a malformed argument (or an address it refuses) answers 200 instead of 501",
+		reply:       recodeExt([]string{"EPRT"}, codeBadArguments, codeOK),
+	},
+	{
 		Name: "eprt-522-without-protocols", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT", "EPSV"},
 		Description: `522 says "Network protocol not supported." without the list of the protocols the server supports`,
 		reply: func(cmd string, r *wireReply) {
@@ -401,17 +406,13 @@ var extFaults = []Fault{
 		table:       streamModeFor([]string{"STOR", "APPE"}),
 	},
 	{
-		Name: "opts-mode-z-level-refused", Group: "deflate", RFC: "deflate:3.6", Commands: []string{"OPTS"},
-		Description: "OPTS MODE Z LEVEL n answers 501",
-		table: extWrap([]string{"OPTS"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if up := strings.ToUpper(arg); strings.HasPrefix(up, "MODE Z") && strings.Contains(up, "LEVEL") {
-					s.reply(codeBadArguments, "MODE Z LEVEL is not available.")
-					return
-				}
-				h(s, arg)
+		Name: "opts-mode-z-250", Group: "deflate", RFC: "deflate:3.6", Commands: []string{"OPTS"},
+		Description: "OPTS MODE Z answers 250 instead of 200 when it accepts the options",
+		reply: func(cmd string, r *wireReply) {
+			if cmd == "OPTS" && r.code == codeOK && strings.HasPrefix(r.lines[0], "MODE Z") {
+				r.code = codeFileActionOK
 			}
-		}),
+		},
 	},
 	{
 		Name: "opts-mode-z-accepts-any", Group: "deflate", RFC: "deflate:3.6", Commands: []string{"OPTS"},

@@ -43,7 +43,8 @@ func TestExtensionFaults(t *testing.T) {
 		"epsv-reply-malformed":       append(login, step{"EPSV", 229, "(||"}),
 		"epsv-own-family-refused":    append(login, step{"EPSV 1", 522, ""}),
 		"mode-z-200-as-250":          append(login, step{"MODE Z", 250, ""}),
-		"opts-mode-z-level-refused":  {{"OPTS MODE Z LEVEL 5", 501, ""}},
+		"opts-mode-z-250":            {{"OPTS MODE Z LEVEL 5", 250, ""}},
+		"eprt-malformed-200":         append(login, step{"EPRT |1|127.0.0.1|", 200, ""}),
 		"opts-mode-z-accepts-any":    {{"OPTS MODE Z BLOCKSIZE 1", 200, ""}},
 		"lprt-family-501":            append(login, step{"LPRT 16,4,1,2,3,4,2,1,1", 501, ""}),
 		"lprt-malformed-200":         append(login, step{"LPRT 4,4,1", 200, ""}),
@@ -90,12 +91,12 @@ func TestExtensionFaultsData(t *testing.T) {
 			r := c.expect("MLST d/f", 250)
 			return len(r.lines) == 1 && strings.HasPrefix(r.lines[0], "type=file;")
 		},
-		"mlst-facts-spaced":     func(t *testing.T, c *client) bool { return strings.Contains(mlst(c, " d/f"), "; ") },
-		"mlst-basename":         func(t *testing.T, c *client) bool { return strings.HasSuffix(mlst(c, " d/f"), "; f") },
-		"mlst-dir-as-file":      func(t *testing.T, c *client) bool { return strings.Contains(mlst(c, " d"), "type=file") },
-		"mlst-noarg-empty-name": func(t *testing.T, c *client) bool { return strings.HasSuffix(mlst(c, ""), "; ") },
-		"mlsd-leading-space":    func(t *testing.T, c *client) bool { return strings.HasPrefix(c.list("MLSD d")[0], " ") },
-		"mlsd-lists-file":       func(t *testing.T, c *client) bool { return len(c.list("MLSD d/f")) == 1 },
+		"mlst-fact-unterminated": func(t *testing.T, c *client) bool { return !strings.Contains(mlst(c, " d/f"), "; ") },
+		"mlst-basename":          func(t *testing.T, c *client) bool { return strings.HasSuffix(mlst(c, " d/f"), "; f") },
+		"mlst-dir-as-file":       func(t *testing.T, c *client) bool { return strings.Contains(mlst(c, " d"), "type=file") },
+		"mlst-noarg-empty-name":  func(t *testing.T, c *client) bool { return strings.HasSuffix(mlst(c, ""), "; ") },
+		"mlsd-leading-space":     func(t *testing.T, c *client) bool { return strings.HasPrefix(c.list("MLSD d")[0], " ") },
+		"mlsd-lists-file":        func(t *testing.T, c *client) bool { return len(c.list("MLSD d/f")) == 1 },
 		"mlsd-uses-type": func(t *testing.T, c *client) bool {
 			return bytes.Contains(c.rawList("MLSD d"), []byte("\r\r\n"))
 		},

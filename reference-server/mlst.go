@@ -133,12 +133,13 @@ func (s *session) entryLine(e mlsEntry, name string) string {
 	for _, f := range s.chosenFacts() {
 		if v, ok := f.value(s, e); ok {
 			b.WriteString(f.name + "=" + v + ";")
-			if s.srv.faults.has(faultMLSTFactsSpaced) {
-				b.WriteByte(' ')
-			}
 		}
 	}
-	return b.String() + " " + name
+	facts := b.String()
+	if s.srv.faults.has(faultMLSTFactUnterminated) {
+		facts = strings.TrimSuffix(facts, ";")
+	}
+	return facts + " " + name
 }
 
 // mlstFeatLine is the MLST feature line (RFC 3659 §7.8): every fact, "*" marking those that

@@ -1,0 +1,43 @@
+package suites
+
+import (
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// RFC 2389 §4: OPTS sets the options of another command.
+var _ = Describe("RFC 2389 §4 OPTS", func() {
+	Scenario(Spec{
+		ID:       "OPTS-001",
+		Title:    "OPTS for a command that has no options (OPTS FEAT) is refused: 501, or 451",
+		Commands: []string{"OPTS"},
+		Codes:    []int{501, 451},
+		Section:  "2389:4",
+		Quote:    "Neither the FEAT command, nor the OPTS command, have any optional functionality, thus there are no \"OPTS FEAT\" or \"OPTS OPTS\" commands.",
+		Level:    Must,
+		Feature:  "OPTS",
+	}, func(s *S) {
+		c := s.Login()
+		r := c.Cmd("OPTS FEAT")
+		Expect(r).To(HaveReplyCode(501, 451), "opts-bad = 451 / 501 (RFC 2389 §4)")
+		s.Prefer(r, 501) // "A 501 reply is appropriate for any permanent error."
+	})
+
+	Scenario(Spec{
+		ID:       "OPTS-002",
+		Title:    "a server that announces UTF8 accepts OPTS UTF8 ON, the option its clients send, with 200",
+		Commands: []string{"OPTS"},
+		Codes:    []int{200},
+		Section:  "2389:4",
+		Also:     []string{"2640:3.2"},
+		Quote:    "An \"opts-good\" response (200 reply) MUST be sent when the command-name specified in the OPTS command is recognized, and the command-options, if any, are recognized, and appropriate.",
+		Level:    Should,
+		Feature:  "UTF8",
+	}, func(s *S) {
+		c := s.Login()
+		Expect(c.Cmd("OPTS UTF8 ON")).To(HaveReplyCode(200))
+	})
+})

@@ -1,0 +1,104 @@
+package suites
+
+import (
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// RFC 2428 §3: EPSV, EPSV <net-prt>, EPSV ALL. The basic EPSV transfer is DATA-040's.
+
+// ownProtocol is the RFC 2428 protocol number of the control connection: 1 IPv4, 2 IPv6.
+func ownProtocol(c *Conn) int {
+	if c.LocalAddr().IP.To4() != nil {
+		return 1
+	}
+	return 2
+}
+
+var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
+	Scenario(Spec{
+		ID:       "EPSV-001",
+		Title:    "EPSV naming the control connection's own protocol enters extended passive mode (229) on it",
+		Commands: []string{"EPSV", "LIST"},
+		Codes:    []int{229},
+		Section:  "2428:3",
+		Quote:    "If the requested protocol is supported by the server, it SHOULD use the protocol.",
+		Level:    Should,
+		Feature:  "EPSV",
+	}, func(s *S) {
+		c := s.Login()
+		r := c.Cmd("EPSV %d", ownProtocol(c))
+		Expect(r).To(HaveReplyCode(229))
+		_, err := ParseEPSV(r.Text())
+		Expect(err).NotTo(HaveOccurred())
+	})
+
+	Scenario(Spec{
+		ID:       "EPSV-002",
+		Title:    "EPSV naming a protocol the server does not support answers 522 with the list of those it supports",
+		Commands: []string{"EPSV"},
+		Codes:    []int{522},
+		Section:  "2428:3",
+		Also:     []string{"2428:2"},
+		Quote:    "If not, the server MUST return the 522 error messages as outlined in section 2.",
+		Level:    Must,
+		Feature:  "EPSV",
+	}, func(s *S) {
+		c := s.Login()
+		r := c.Cmd("EPSV 3") // address family 3 (NSAP): no FTP server speaks it
+		Expect(r).To(HaveReplyCode(522))
+		expectProtocolList(r)
+	})
+
+	Scenario(Spec{
+		ID:       "EPSV-003",
+		Title:    "after EPSV ALL the server refuses PORT, PASV and EPRT, and EPSV still works",
+		Commands: []string{"EPSV", "PORT", "PASV", "EPRT", "LIST"},
+		Codes:    []int{200, 229, 500, 501},
+		Section:  "2428:3",
+		Also:     []string{"2428:4"},
+		Quote:    "Upon receipt of an EPSV ALL command, the server MUST reject all data connection setup commands other than EPSV (i.e., EPRT, PORT, PASV, et al.).",
+		Level:    Must,
+		Feature:  "EPSV",
+	}, func(s *S) {
+		c := s.Login()
+		r := c.Cmd("EPSV ALL")
+		// RFC 2428 gives EPSV ALL no reply code of its own: 200 (command okay) or 229 (EPSV's).
+		Expect(r).To(HaveReplyCode(200, 229), "EPSV ALL must be accepted")
+		local := c.LocalAddr().IP
+		refused := []string{"EPRT " + EprtArgument(local, 50000)}
+		if local.To4() != nil {
+			refused = append(refused, "PORT "+PortArgument(local, 50000), "PASV")
+		}
+		for _, line := range refused {
+			r := c.Cmd("%s", line)
+			Expect(r.Class()).To(BeNumerically(">=", 4), "after EPSV ALL, %s must be rejected; it answered %s", line, r)
+		}
+		d, r := c.Data(EPSV)
+		Expect(d).NotTo(BeNil(), "after EPSV ALL, EPSV must still work: %s", r)
+		defer d.Close()
+		expectTransferred(d.Run("LIST", nil, false), "LIST over EPSV after EPSV ALL")
+	})
+
+	Scenario(Spec{
+		ID:       "EPSV-004",
+		Title:    "over IPv6, EPSV answers 229 and a transfer runs over the port it names",
+		Commands: []string{"EPSV", "LIST"},
+		Codes:    []int{229, 150, 226},
+		Section:  "2428:3",
+		Quote:    "The response code for entering passive mode using an extended address MUST be 229.",
+		Level:    Must,
+		Feature:  "EPSV",
+	}, func(s *S) {
+		c := s.Login()
+		requireIPv6(c)
+		d, r := c.Data(EPSV)
+		Expect(r).To(HaveReplyCode(229))
+		Expect(d).NotTo(BeNil())
+		defer d.Close()
+		expectTransferred(d.Run("LIST", nil, false), "LIST over EPSV on IPv6")
+	})
+})

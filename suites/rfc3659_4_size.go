@@ -1,0 +1,99 @@
+package suites
+
+import (
+	"regexp"
+	"strconv"
+
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// RFC 3659 §4: SIZE, the number of octets a transfer of the file would send, in the current
+// TYPE, MODE and STRU.
+
+// sizeReply is size-response's success form: "213" SP 1*DIGIT, one line.
+var sizeReply = regexp.MustCompile(`^213 (\d+)$`)
+
+// sizeOf sends SIZE p and reads the number; it fails the scenario on any other answer.
+func sizeOf(c *Conn, p string) int {
+	r := c.Cmd("SIZE %s", p)
+	ExpectWithOffset(1, r).To(HaveReplyCode(213))
+	ExpectWithOffset(1, r.Lines).To(HaveLen(1), "multi-line responses are not permitted (RFC 3659 §4.1)")
+	m := sizeReply.FindStringSubmatch(r.Lines[0])
+	ExpectWithOffset(1, m).NotTo(BeNil(), `size-response = "213" SP 1*DIGIT CRLF (RFC 3659 §4.1); got %q`, r.Lines[0])
+	n, err := strconv.Atoi(m[1])
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return n
+}
+
+var _ = Describe("RFC 3659 §4 File SIZE", func() {
+	Scenario(Spec{
+		ID:       "SIZE-001",
+		Title:    `SIZE in TYPE I answers exactly "213 n", on one line, n the octets of the file`,
+		Commands: []string{"SIZE", "TYPE"},
+		Codes:    []int{213},
+		Section:  "3659:4.1",
+		Quote:    "Note that when the 213 response is issued, that is, when there is no error, the format MUST be exactly as specified. Multi-line responses are not permitted.",
+		Level:    Must,
+		Feature:  "SIZE",
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		typeImage(c)
+		data := randomBytes(4099)
+		upload(s, c, s.Path("sized.bin"), data)
+		Expect(sizeOf(c, s.Path("sized.bin"))).To(Equal(len(data)), "SIZE in TYPE I of a file of %d octets", len(data))
+	})
+
+	Scenario(Spec{
+		ID:       "SIZE-002",
+		Title:    "SIZE in TYPE A gives the octets a TYPE A RETR sends: each line end counted as CRLF",
+		Commands: []string{"SIZE", "TYPE", "RETR"},
+		Codes:    []int{213},
+		Section:  "3659:4",
+		Also:     []string{"3659:4.4"},
+		Quote:    "This is the exact number of octets (8 bit bytes) that would be transmitted over the data connection should that file be transmitted.",
+		Level:    Must,
+		Feature:  "SIZE",
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		typeImage(c)
+		upload(s, c, s.Path("text.txt"), []byte("first line\nsecond line\nthird\n"))
+		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200), setupStep("TYPE A"))
+		n := sizeOf(c, s.Path("text.txt"))
+		sent := download(s, c, s.Path("text.txt"))
+		Expect(n).To(Equal(len(sent)), "SIZE in TYPE A said %d; RETR in TYPE A sent %d octets", n, len(sent))
+	})
+
+	Scenario(Spec{
+		ID:       "SIZE-003",
+		Title:    "SIZE of a file that does not exist answers 550",
+		Commands: []string{"SIZE"},
+		Codes:    []int{550},
+		Section:  "3659:4.2",
+		Quote:    "Where the command is correctly parsed but the size is not available, perhaps because the pathname identifies no existing entity or because the entity named cannot be transferred in the current MODE and TYPE (or at all), then a 550 reply should be sent.",
+		Level:    Should,
+		Feature:  "SIZE",
+	}, func(s *S) {
+		c := s.Login()
+		Expect(c.Cmd("SIZE %s", missingPath(s))).To(HaveReplyCode(550))
+	})
+
+	Scenario(Spec{
+		ID:       "SIZE-004",
+		Title:    "SIZE of a directory, which cannot be transferred, answers 550",
+		Commands: []string{"SIZE"},
+		Codes:    []int{550},
+		Section:  "3659:4.2",
+		Quote:    "Where the command is correctly parsed but the size is not available, perhaps because the pathname identifies no existing entity or because the entity named cannot be transferred in the current MODE and TYPE (or at all), then a 550 reply should be sent.",
+		Level:    Should,
+		Feature:  "SIZE",
+	}, func(s *S) {
+		c := s.Login()
+		Expect(c.Cmd("SIZE %s", s.Settings.Target.Scratch)).To(HaveReplyCode(550))
+	})
+})

@@ -1,0 +1,35 @@
+package suites
+
+import (
+	. "github.com/onsi/gomega"
+
+	. "github.com/ftpconform/ftpconform/harness"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// RFC 3659 §6: TVFS, "/"-separated pathnames, fully qualified ones valid from anywhere.
+var _ = Describe("RFC 3659 §6 A Trivial Virtual File Store (TVFS)", func() {
+	Scenario(Spec{
+		ID:       "TVFS-001",
+		Title:    "with TVFS, a fully qualified pathname names the file from any directory, and dir/name from the directory above",
+		Commands: []string{"SIZE", "CWD"},
+		Codes:    []int{213},
+		Section:  "3659:6.2",
+		Quote:    "A fully qualified pathname is valid to reference the named file or directory from any location (that is, regardless of what the current working directory may be) in the virtual file store.",
+		Level:    Must,
+		Feature:  "TVFS",
+		Writes:   true,
+	}, func(s *S) {
+		s.Require("SIZE")
+		c := s.Login()
+		typeImage(c)
+		Expect(c.Cmd("MKD %s", s.Path("a"))).To(HaveReplyCode(257), setupStep("MKD"))
+		Expect(c.Cmd("MKD %s", s.Path("b"))).To(HaveReplyCode(257), setupStep("MKD"))
+		upload(s, c, s.Path("a/file"), []byte("12345"))
+		chdir(c, s.Path("b"))
+		Expect(sizeOf(c, s.Path("a/file"))).To(Equal(5), "SIZE %s from %s", s.Path("a/file"), s.Path("b"))
+		chdir(c, s.Scratch())
+		Expect(sizeOf(c, "a/file")).To(Equal(5), "SIZE a/file from %s", s.Scratch())
+	})
+})
