@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+
+	"github.com/ftpconform/ftpconform/rfc"
 )
 
 // Conn is a raw control connection: it sends lines exactly as given and reads replies exactly as
@@ -227,12 +229,13 @@ func (c *Conn) attribute(r *Reply) *pending {
 		c.rec.step(c.id, "<unsolicited>", r.Code, false)
 		return nil
 	}
-	p := c.pending[0]
+	i := c.answering(r.Code)
+	p := c.pending[i]
 	r.Command = p.line
 	c.rec.step(c.id, p.verb, r.Code, p.replies > 0)
 	p.replies++
 	if r.Class() != 1 {
-		c.pending = c.pending[1:]
+		c.pending = append(c.pending[:i], c.pending[i+1:]...)
 		switch {
 		case p.verb == "PASS" || p.verb == "ACCT":
 			c.loggedIn = r.Code == 230 || r.Code == 202 && p.verb == "PASS"
@@ -250,6 +253,57 @@ func (c *Conn) attribute(r *Reply) *pending {
 		}
 	}
 	return p
+}
+
+// answering picks the pending command a reply belongs to: the oldest, except while a transfer is
+// in progress (its 1yz has come) and a command sent during it (QUIT, STAT, ABOR…) is answered
+// first with a code that only that command's rows allow.
+func (c *Conn) answering(code int) int {
+	oldest := c.pending[0]
+	if len(c.pending) == 1 || oldest.replies == 0 || rfc.Allows(oldest.verb+" "+oldest.arg, code, nil) {
+		return 0
+	}
+	for i, q := range c.pending[1:] {
+		if rfc.Allows(q.verb+" "+q.arg, code, nil) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// SendPipelined writes several command lines in one write, as a client that does not wait for
+// each reply would (RFC 959 §4.2 asks servers to queue them). Each reply is then read in turn.
+func (c *Conn) SendPipelined(lines ...string) {
+	var b strings.Builder
+	var ps []*pending
+	for _, line := range lines {
+		if strings.ContainsAny(line, "\r\n") {
+			ginkgo.Fail(fmt.Sprintf("command %q contains CR or LF", printable(line)), 1)
+		}
+		verb, arg, _ := strings.Cut(line, " ")
+		p := &pending{line: maskSecret(line), verb: strings.ToUpper(verb), arg: arg}
+		if err := c.guard(p.verb, arg); err != nil {
+			ginkgo.Fail(c.failure("sending "+p.line, err), 1)
+		}
+		ps = append(ps, p)
+		b.WriteString(line + "\r\n")
+	}
+	for _, p := range ps[:len(ps)-1] {
+		c.rec.add(c.id, Sent, p.line)
+	}
+	if err := c.write([]byte(b.String()), ps[len(ps)-1].line); err != nil {
+		ginkgo.Fail(c.failure("sending pipelined commands", err), 1)
+	}
+	c.pending = append(c.pending, ps...)
+}
+
+// ReadReplyWithin is ReadReply with a longer wait than one reply timeout, for replies that come
+// late on purpose (an idle timeout's 421). The scenario's own deadline still applies.
+func (c *Conn) ReadReplyWithin(d time.Duration) (Reply, error) {
+	saved := c.timeout
+	c.timeout = d
+	defer func() { c.timeout = saved }()
+	return c.ReadReply()
 }
 
 // Reply reads the next reply; it fails the scenario if none comes.
@@ -326,7 +380,7 @@ func (c *Conn) Closed() bool { return c.closed }
 
 // failure words a transport failure for a scenario's failure message.
 func (c *Conn) failure(doing string, err error) string {
-	return fmt.Sprintf("connection #%d to %s: %s: %v\n(RFC 959 §4.2: \"every command must generate at least one reply\")", c.id, c.target.Addr(), doing, err)
+	return withRequirement(fmt.Sprintf("connection #%d to %s: %s: %v\n(RFC 959 §4.2: \"every command must generate at least one reply\")", c.id, c.target.Addr(), doing, err))
 }
 
 // resolvePath applies a CWD argument to the known current directory; "" means unknown.

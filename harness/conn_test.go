@@ -191,3 +191,44 @@ func TestParseEPSV(t *testing.T) {
 		}
 	}
 }
+
+func TestReplyToACommandSentDuringATransfer(t *testing.T) {
+	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
+		c.Write([]byte("220 hi\r\n"))
+		r.ReadString('\n') // RETR
+		c.Write([]byte("150 opening\r\n"))
+		r.ReadString('\n') // QUIT, answered before the transfer ends
+		c.Write([]byte("221 bye\r\n226 done\r\n"))
+	})
+	c, rec := dialTest(t, tg, 2*time.Second)
+	c.TryCmd("RETR f")
+	c.WriteLine("QUIT")
+	quit, _ := c.ReadReply()
+	done, _ := c.ReadReply()
+	if quit.Command != "QUIT" || done.Command != "RETR f" {
+		t.Errorf("221 answered %q, 226 answered %q", quit.Command, done.Command)
+	}
+	if _, findings, _ := rec.snapshot(); len(findings) != 0 {
+		t.Errorf("findings: %+v", findings)
+	}
+}
+
+func TestSendPipelined(t *testing.T) {
+	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
+		c.Write([]byte("220 hi\r\n"))
+		r.ReadString('\n')
+		r.ReadString('\n')
+		c.Write([]byte("200 a\r\n215 UNIX\r\n"))
+	})
+	c, rec := dialTest(t, tg, 2*time.Second)
+	c.SendPipelined("NOOP", "SYST")
+	a, _ := c.ReadReply()
+	b, _ := c.ReadReply()
+	if a.Command != "NOOP" || b.Command != "SYST" {
+		t.Errorf("replies answered %q and %q", a.Command, b.Command)
+	}
+	lines, _, _ := rec.snapshot()
+	if s := lines.String(); !strings.Contains(s, "C> NOOP") || !strings.Contains(s, "C> SYST") {
+		t.Errorf("transcript:\n%s", s)
+	}
+}

@@ -40,6 +40,8 @@ type Data struct {
 	ln    net.Listener // active: where the server connects
 	nc    net.Conn
 	tls   bool // protect with TLS (PROT P)
+
+	transfer Transfer // what happened so far, for Start/Finish and Run
 }
 
 // Data sends the setup command for kind and prepares the connection. It returns nil and the
@@ -286,46 +288,93 @@ func (d *Data) Run(command string, upload []byte, store bool) Transfer {
 }
 
 func (d *Data) run(command string, upload []byte, store bool) (Transfer, error) {
-	var t Transfer
-	c := d.c
-	if d.Kind.Passive() {
-		if err := d.connect(); err != nil {
-			t.DataErr = err
-		}
+	first, err := d.start(command)
+	if err != nil || first.Class() != 1 {
+		return d.transfer, err
 	}
-	if err := c.WriteLine(command); err != nil {
-		return t, err
-	}
-	first, err := c.ReadReply()
-	if err != nil {
-		return t, err
-	}
-	t.Replies = append(t.Replies, first)
-	if first.Class() > 2 {
-		return t, nil // refused before any transfer
-	}
+	t := &d.transfer
 	if t.DataErr == nil {
-		if err := d.connect(); err != nil {
-			t.DataErr = err
-		} else if err := d.protect(); err != nil { // TLS after the 1yz (tls.go)
-			t.DataErr = err
-		} else if store {
+		if store {
 			t.Sent, t.DataErr = d.write(upload)
 		} else {
 			t.Data, t.DataErr = d.read()
 		}
+		d.noteDataErr()
 	}
-	if t.DataErr != nil {
-		c.rec.note(c.id, "data connection: %v", t.DataErr)
-		d.Close()
+	return d.finish()
+}
+
+// Start sends a transfer command and reads its first reply; after a 1yz the data connection is
+// open (accepted, for active kinds, and protected under PROT P). The scenario then moves the data
+// itself through NetConn, and reads the remaining replies with Finish. A transport failure of
+// the control connection fails the scenario.
+func (d *Data) Start(format string, args ...any) Reply {
+	command := fmt.Sprintf(format, args...)
+	r, err := d.start(command)
+	if err != nil {
+		ginkgo.Fail(d.c.failure("starting "+maskSecret(command), err), 1)
 	}
-	for r := first; r.Class() == 1; {
-		if r, err = c.ReadReply(); err != nil {
-			return t, err
+	return r
+}
+
+// NetConn is the open data connection after Start drew a 1yz; nil when it could not be opened
+// (Err says why).
+func (d *Data) NetConn() net.Conn { return d.nc }
+
+// Err is what went wrong opening the data connection, if anything.
+func (d *Data) Err() error { return d.transfer.DataErr }
+
+// Finish closes the data connection (the end of file in stream mode) and reads the replies up to
+// the one that ends the command.
+func (d *Data) Finish() Transfer {
+	d.Close()
+	t, err := d.finish()
+	if err != nil {
+		ginkgo.Fail(d.c.failure("waiting for the end of the transfer", err), 1)
+	}
+	return t
+}
+
+func (d *Data) start(command string) (Reply, error) {
+	c, t := d.c, &d.transfer
+	if d.Kind.Passive() {
+		t.DataErr = d.connect()
+	}
+	if err := c.WriteLine(command); err != nil {
+		return Reply{}, err
+	}
+	first, err := c.ReadReply()
+	if err != nil {
+		return first, err
+	}
+	t.Replies = append(t.Replies, first)
+	if first.Class() == 1 && t.DataErr == nil {
+		if t.DataErr = d.connect(); t.DataErr == nil {
+			t.DataErr = d.protect() // TLS after the 1yz (tls.go)
+		}
+		d.noteDataErr()
+	}
+	return first, nil
+}
+
+// finish reads replies while the last one is a 1yz (110 markers included).
+func (d *Data) finish() (Transfer, error) {
+	t := &d.transfer
+	for len(t.Replies) > 0 && t.Replies[len(t.Replies)-1].Class() == 1 {
+		r, err := d.c.ReadReply()
+		if err != nil {
+			return *t, err
 		}
 		t.Replies = append(t.Replies, r)
 	}
-	return t, nil
+	return *t, nil
+}
+
+func (d *Data) noteDataErr() {
+	if d.transfer.DataErr != nil {
+		d.c.rec.note(d.c.id, "data connection: %v", d.transfer.DataErr)
+		d.Close()
+	}
 }
 
 // read takes everything until the server closes the data connection. Each read has the reply

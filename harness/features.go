@@ -18,6 +18,7 @@ type Feature struct {
 	Section  string // where it is defined: "959:3.4.2"
 	Minimum  bool   // part of RFC 959 §5.1's minimum: required in every profile
 	Optional bool   // optional in every profile (MODE Z, LPRT/LPSV, STRU P)
+	May1123  bool   // RFC 1123 §4.1.5 makes it a MAY: optional in the profiles that include RFC 1123
 	FEAT     string // the FEAT line keyword announcing it, if any
 	Probe    string // a harmless command line; the feature is offered unless it answers 500, 502 or 504
 	Reset    string // restores the default after the probe ("MODE S")
@@ -31,32 +32,32 @@ var features = []Feature{
 	// RFC 959 commands outside the §5.1 minimum: a bare verb draws 501 if implemented.
 	{Name: "CWD", Section: "959:4.1.1", Probe: "CWD"},
 	{Name: "CDUP", Section: "959:4.1.1", Probe: "CDUP"},
-	{Name: "SMNT", Section: "959:4.1.1", Probe: "SMNT"},
-	{Name: "REIN", Section: "959:4.1.1", Probe: "REIN"},
+	{Name: "SMNT", Section: "959:4.1.1", May1123: true, Probe: "SMNT"},
+	{Name: "REIN", Section: "959:4.1.1", May1123: true, Probe: "REIN"},
 	{Name: "PASV", Section: "959:4.1.2", Probe: "PASV"},
-	{Name: "STOU", Section: "959:4.1.3"},
+	{Name: "STOU", Section: "959:4.1.3", May1123: true},
 	{Name: "APPE", Section: "959:4.1.3", Probe: "APPE"},
-	{Name: "ALLO", Section: "959:4.1.3", Probe: "ALLO"},
-	{Name: "REST", Section: "959:4.1.3", Probe: "REST"},
+	{Name: "ALLO", Section: "959:4.1.3", May1123: true, Probe: "ALLO"},
+	{Name: "REST", Section: "959:4.1.3", May1123: true, Probe: "REST"},
 	{Name: "RNFR", Section: "959:4.1.3", Probe: "RNFR"},
-	{Name: "ABOR", Section: "959:4.1.3", Probe: "ABOR"},
+	{Name: "ABOR", Section: "959:4.1.3", May1123: true, Probe: "ABOR"},
 	{Name: "DELE", Section: "959:4.1.3", Probe: "DELE"},
 	{Name: "RMD", Section: "959:4.1.3", Probe: "RMD"},
 	{Name: "MKD", Section: "959:4.1.3", Probe: "MKD"},
 	{Name: "PWD", Section: "959:4.1.3", Probe: "PWD"},
 	{Name: "LIST", Section: "959:4.1.3"},
 	{Name: "NLST", Section: "959:4.1.3"},
-	{Name: "SITE", Section: "959:4.1.3", Probe: "SITE HELP"},
+	{Name: "SITE", Section: "959:4.1.3", May1123: true, Probe: "SITE HELP"},
 	{Name: "SYST", Section: "959:4.1.3", Probe: "SYST"},
 	{Name: "STAT", Section: "959:4.1.3", Probe: "STAT"},
 	{Name: "HELP", Section: "959:4.1.3", Probe: "HELP"},
 	// RFC 959 parameters beyond the minimum.
-	{Name: "TYPE-E", Section: "959:3.1.1.2", Probe: "TYPE E", Reset: "TYPE A"},
+	{Name: "TYPE-E", Section: "959:3.1.1.2", May1123: true, Probe: "TYPE E", Reset: "TYPE A"},
 	{Name: "TYPE-L8", Section: "959:3.1.1.4", Probe: "TYPE L 8", Reset: "TYPE A"},
 	{Name: "STRU-R", Section: "959:3.1.2.2", Minimum: true, Probe: "STRU R", Reset: "STRU F"},
 	{Name: "STRU-P", Section: "959:3.1.2.3", Optional: true, Probe: "STRU P", Reset: "STRU F"},
-	{Name: "MODE-B", Section: "959:3.4.2", Probe: "MODE B", Reset: "MODE S"},
-	{Name: "MODE-C", Section: "959:3.4.3", Probe: "MODE C", Reset: "MODE S"},
+	{Name: "MODE-B", Section: "959:3.4.2", May1123: true, Probe: "MODE B", Reset: "MODE S"},
+	{Name: "MODE-C", Section: "959:3.4.3", May1123: true, Probe: "MODE C", Reset: "MODE S"},
 	// Extensions.
 	{Name: "FEAT", Section: "2389:3", Probe: "FEAT"},
 	{Name: "OPTS", Section: "2389:4", Probe: "OPTS"},
@@ -108,7 +109,13 @@ func (p Profile) Requires(f Feature) bool {
 	if f.Optional || !slices.Contains(profileDocs[p], f.Doc()) {
 		return false
 	}
-	return p != ProfileMinimum || f.Minimum
+	switch p {
+	case ProfileMinimum:
+		return f.Minimum
+	case ProfileModern, ProfileSecure:
+		return !f.May1123
+	}
+	return true
 }
 
 // RunFilter is the ginkgo label filter that selects the scenarios a run's settings call for.
@@ -163,7 +170,10 @@ func (s *S) notOffered(f Feature, why string) {
 			s.Settings.Profile, f.Name, sectionText(f.Section), why)), 2)
 	}
 	reason := fmt.Sprintf("optional in profile %s", s.Settings.Profile)
-	if f.Doc() == "959" && !f.Minimum {
+	switch {
+	case f.May1123 && slices.Contains(s.Settings.Profile.Docs(), "1123"):
+		reason = "a MAY of RFC 1123 §4.1.5"
+	case f.Doc() == "959" && !f.Minimum:
 		reason = "allowed by RFC 959 §5.1"
 	}
 	ginkgo.Skip(fmt.Sprintf("not offered: %s (%s; %s)", f.Name, why, reason), 2)

@@ -77,6 +77,7 @@ type S struct {
 	deadline  time.Time
 	conns     []*Conn
 	scratches []*scratch
+	outside   []outsidePath // names PathIn gave out
 	cleanups  []func()
 }
 
@@ -116,6 +117,9 @@ func (s *S) budget() time.Duration {
 	per := s.replyTimeout()
 	return max(12*per, 60*time.Second)
 }
+
+// ReplyTimeout is the wait for one reply in this scenario (longer for Slow scenarios).
+func (s *S) ReplyTimeout() time.Duration { return s.replyTimeout() }
 
 func (s *S) replyTimeout() time.Duration {
 	t := s.Settings.ReplyTimeout
@@ -195,6 +199,7 @@ func (s *S) finish() {
 	for _, sc := range s.scratches {
 		sc.remove(s)
 	}
+	s.removeOutside()
 	transcript, findings, steps := s.rec.snapshot()
 	ginkgo.AddReportEntry(EntryTranscript, transcript, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	if len(findings) > 0 {

@@ -29,11 +29,51 @@ var writeVerbs = []string{"STOR", "STOU", "APPE", "DELE", "RMD", "XRMD", "MKD", 
 
 // Scratch returns the scenario's scratch directory on the main target, creating it on first use
 // under the target's scratch root with a unique name. It is removed when the scenario ends.
-func (s *S) Scratch() string { return s.ScratchOn(s.Settings.Target).dir }
+func (s *S) Scratch() string { return s.scratchOn(s.Settings.Target).dir }
 
 // Path names a file inside the scratch directory. On a server without MKD (the RFC 959 §5.1
 // minimum) it is a unique name in the scratch root instead.
-func (s *S) Path(name string) string { return s.ScratchOn(s.Settings.Target).path(name) }
+func (s *S) Path(name string) string { return s.scratchOn(s.Settings.Target).path(name) }
+
+// PathIn names a new file in a directory outside the scratch area that a condition points at
+// (a read-only directory, for instance): a unique name with the suite's prefix, so that the write
+// guard lets the scenario try to create it and the cleanup removes it if the server let it.
+func (s *S) PathIn(t Target, dir, name string) string {
+	p := path.Join(dir, ScratchPrefix+strings.ToLower(s.Spec.ID)+"-"+randomHex(4)+"-"+name)
+	s.outside = append(s.outside, outsidePath{target: t, path: p})
+	return p
+}
+
+// outsidePath is a name PathIn handed out.
+type outsidePath struct {
+	target Target
+	path   string
+}
+
+// removeOutside deletes what PathIn names the server created after all.
+func (s *S) removeOutside() {
+	for _, o := range s.outside {
+		c, _, err := s.Connect(o.target)
+		if err == nil {
+			err = c.Login(o.target.User, o.target.Password, "")
+		}
+		if err != nil {
+			s.Note("could not check %s: %v", o.path, err)
+			continue
+		}
+		c.housekeeping = true
+		if r, err := c.TryCmd("DELE %s", o.path); err == nil && r.Class() != 2 {
+			c.TryCmd("RMD %s", o.path)
+		}
+		c.quit()
+	}
+}
+
+// ScratchOn is Scratch on another endpoint (a condition's own server).
+func (s *S) ScratchOn(t Target) string { return s.scratchOn(t).dir }
+
+// PathOn is Path on another endpoint.
+func (s *S) PathOn(t Target, name string) string { return s.scratchOn(t).path(name) }
 
 func (sc *scratch) path(name string) string {
 	if sc.prefix != "" {
@@ -42,8 +82,7 @@ func (sc *scratch) path(name string) string {
 	return path.Join(sc.dir, name)
 }
 
-// ScratchOn is Scratch for another endpoint (a condition's own server).
-func (s *S) ScratchOn(t Target) *scratch {
+func (s *S) scratchOn(t Target) *scratch {
 	if sc := s.scratchFor(t); sc != nil {
 		return sc
 	}
@@ -105,6 +144,9 @@ func (c *Conn) guard(verb, arg string) error {
 			return nil
 		}
 		_, arg, _ = strings.Cut(strings.TrimSpace(rest), " ")
+	}
+	if p := resolvePath(c.cwd, arg); p != "" && slices.ContainsFunc(s.outside, func(o outsidePath) bool { return o.target == c.target && o.path == p }) {
+		return nil // a name PathIn gave out
 	}
 	sc := s.scratchFor(c.target)
 	if sc == nil {

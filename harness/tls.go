@@ -6,6 +6,7 @@ package harness
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ type tlsState struct {
 	// auto is set on connections the run protects (--tls): after login they protect their data
 	// connections too (PBSZ 0, PROT P), as FTPS clients do (RFC 4217 §12.1).
 	auto bool
+	// cert is the certificate the server presented on the control connection, which its data
+	// connections should present too (RFC 4217 §15.1.1).
+	cert *x509.Certificate
 }
 
 func tlsClientConfig(t Target) *tls.Config {
@@ -45,13 +49,36 @@ func (c *Conn) tlsConfig() *tls.Config {
 	return c.sec.conf
 }
 
-// handshake runs the client's side of a TLS handshake on nc, within the reply budget.
+// handshake runs the client's side of a TLS handshake on nc, within the reply budget. The
+// first one of a connection is the control connection's; later ones are data connections',
+// whose certificate should be the control connection's (RFC 4217 §15.1.1).
 func (c *Conn) handshake(nc net.Conn) (*tls.Conn, error) {
 	tc := tls.Client(nc, c.tlsConfig())
 	tc.SetDeadline(time.Now().Add(c.budget()))
 	err := tc.Handshake()
 	tc.SetDeadline(time.Time{})
-	return tc, err
+	if err != nil {
+		return tc, err
+	}
+	st := tc.ConnectionState()
+	if len(st.PeerCertificates) == 0 {
+		return tc, nil
+	}
+	switch cert := st.PeerCertificates[0]; {
+	case c.sec.cert == nil:
+		c.sec.cert = cert
+	case !cert.Equal(c.sec.cert):
+		c.rec.finding(Finding{Level: Should, Section: "4217:15.1.1", Message: fmt.Sprintf(
+			"the data connection presented another certificate (%q) than the control connection (%q); RFC 4217 §15.1.1 strongly recommends the same",
+			cert.Subject, c.sec.cert.Subject)})
+	}
+	return tc, nil
+}
+
+// ForgetTLSSessions empties the connection's TLS session cache, so that its next data
+// connections negotiate new TLS sessions instead of resuming the control connection's.
+func (c *Conn) ForgetTLSSessions() {
+	c.tlsConfig().ClientSessionCache = tls.NewLRUClientSessionCache(4)
 }
 
 // StartTLS protects the control connection as RFC 4217 §4 describes: AUTH TLS, a 234 reply,
@@ -228,8 +255,10 @@ func (d *Data) Clear() *Data {
 // DialClear opens a control connection without TLS, whatever the run's --tls, for scenarios
 // about what comes before AUTH. A target that speaks implicit TLS has no such connection: the
 // scenario is skipped.
-func (s *S) DialClear() *Conn {
-	t := s.Settings.Target
+func (s *S) DialClear() *Conn { return s.DialClearTarget(s.Settings.Target) }
+
+// DialClearTarget is DialClear for another endpoint (a condition's own server).
+func (s *S) DialClearTarget(t Target) *Conn {
 	if t.TLS == TLSImplicit {
 		ginkgo.Skip("the target speaks implicit TLS: there is no control connection without TLS to try this on", 1)
 	}
@@ -243,11 +272,16 @@ func (s *S) DialClear() *Conn {
 // DialTLS opens a control connection protected with TLS, whatever the run's --tls: implicit
 // where the target is implicit, AUTH TLS otherwise (RFC 4217 §4). PBSZ and PROT are left to the
 // scenario.
-func (s *S) DialTLS() *Conn {
-	c := s.Dial()
+func (s *S) DialTLS() *Conn { return s.dialTLS(s.Settings.Target, 2) }
+
+// DialTLSTarget is DialTLS for another endpoint (a condition's own server).
+func (s *S) DialTLSTarget(t Target) *Conn { return s.dialTLS(t, 2) }
+
+func (s *S) dialTLS(t Target, skip int) *Conn {
+	c := s.DialTarget(t)
 	if !c.tls {
 		if err := c.StartTLS(); err != nil {
-			ginkgo.Fail(withRequirement(err.Error()), 1)
+			ginkgo.Fail(withRequirement(err.Error()), skip)
 		}
 	}
 	c.sec.auto = false
@@ -256,10 +290,17 @@ func (s *S) DialTLS() *Conn {
 
 // LoginTLS is DialTLS and a login as the target's user.
 func (s *S) LoginTLS() *Conn {
-	c := s.DialTLS()
 	t := s.Settings.Target
-	if err := c.Login(t.User, t.Password, ""); err != nil {
-		ginkgo.Fail(withRequirement(err.Error()), 1)
+	return s.loginTLS(t, t.User, t.Password)
+}
+
+// LoginTLSAs is LoginTLS on another endpoint, as another user.
+func (s *S) LoginTLSAs(t Target, user, password string) *Conn { return s.loginTLS(t, user, password) }
+
+func (s *S) loginTLS(t Target, user, password string) *Conn {
+	c := s.dialTLS(t, 3)
+	if err := c.Login(user, password, ""); err != nil {
+		ginkgo.Fail(withRequirement(err.Error()), 2)
 	}
 	return c
 }

@@ -179,24 +179,8 @@ func newNames(before, after []string) []string {
 	return out
 }
 
-// scratchDirOn returns the scenario's scratch directory on a condition's endpoint. The harness
-// creates it (ScratchOn) but does not say where; its name starts with the scenario's ID, so a
-// listing of the scratch root finds it.
-// TODO: use a harness accessor for the directory once there is one.
-func scratchDirOn(s *S, t Target) string {
-	s.ScratchOn(t)
-	c := s.LoginAs(t, t.User, t.Password, "")
-	defer c.Close()
-	prefix := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-"
-	var found []string
-	for _, n := range nlstNames(s, c, t.Scratch) {
-		if strings.HasPrefix(n, prefix) {
-			found = append(found, n)
-		}
-	}
-	ExpectWithOffset(1, found).To(HaveLen(1), setupStep("finding the scratch directory %s* in %s", prefix, t.Scratch))
-	return path.Join(t.Scratch, found[0])
-}
+// scratchDirOn returns the scenario's scratch directory on a condition's endpoint.
+func scratchDirOn(s *S, t Target) string { return s.ScratchOn(t) }
 
 // Live transfers: a scenario that must act while a transfer is under way (ABOR, a client that
 // breaks the data connection) holds the data connection itself. The harness's Data.Run always
