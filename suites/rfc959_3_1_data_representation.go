@@ -118,7 +118,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	Scenario(Spec{
 		ID:       "TYPE-015",
 		Title:    "A new session starts in TYPE A Non-print: RETR without TYPE sends the ASCII form",
-		Commands: []string{"RETR"},
+		Commands: []string{"TYPE", "RETR"},
 		Codes:    []int{150, 226},
 		Section:  "959:4.1.2",
 		Also:     []string{"959:5.1"},
