@@ -22,6 +22,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -103,7 +104,7 @@ func (srv *Server) setupTLS() error {
 		user := srv.table["USER"]
 		h := user.handler
 		user.handler = func(s *session, arg string) {
-			if s.tls.control == nil {
+			if s.tls.control == nil && !s.srv.faults.has(faultTLSLoginNotRequired) {
 				s.logout()
 				s.reply(codeNotLoggedIn, "This server requires TLS for logins: send AUTH TLS first.")
 				return
@@ -189,6 +190,7 @@ func (s *session) beginImplicitTLS() bool {
 		s.log.Info("implicit TLS handshake failed", "err", err)
 		return false
 	}
+	s.tls.private = s.srv.faults.has(faultProtDefaultPrivate)
 	s.logTLS("TLS established (implicit)", ic.Conn)
 	return true
 }
@@ -222,7 +224,7 @@ func (s *session) startControlTLS() {
 	_ = raw.SetDeadline(time.Time{})
 	if err != nil {
 		s.log.Info("TLS handshake on the control connection failed", "err", err)
-		if errors.As(err, new(tls.RecordHeaderError)) {
+		if errors.As(err, new(tls.RecordHeaderError)) && !s.srv.faults.has(faultTLSFailSilent) {
 			// The client never started TLS: the connection is still clear, and RFC 4217 §10.1
 			// says the server "SHOULD issue an unprotected '421' reply to end the session".
 			s.reply(codeNotAvailable, "TLS negotiation failed: closing control connection.")
@@ -233,8 +235,16 @@ func (s *session) startControlTLS() {
 	}
 	s.tls.raw, s.tls.rec, s.tls.control = raw, rec, tc
 	s.setControl(tc)
-	s.reinitialize()
-	s.tls.pbsz, s.tls.private, s.tls.cleared = false, false, false
+	switch {
+	case s.srv.faults.has(faultAuthKeepsLogin):
+		s.params, s.rest = defaultParams, nil
+	case s.srv.faults.has(faultAuthKeepsParams):
+		s.logout()
+	default:
+		s.reinitialize()
+	}
+	s.tls.pbsz, s.tls.cleared = false, false
+	s.tls.private = s.srv.faults.has(faultProtDefaultPrivate)
 	s.logTLS("TLS established (AUTH)", tc)
 }
 
@@ -273,8 +283,11 @@ func (s *session) endControlTLS() {
 // session(s) MUST be cleared and the control and data connections revert to unprotected,
 // clear communications". Implicit FTPS keeps its TLS: its connection has no clear state.
 func (s *session) tlsAfterREIN() {
-	s.tls.pbsz, s.tls.private, s.tls.cleared = false, false, false
-	if s.tls.control != nil && !s.tls.implicit {
+	s.tls.pbsz, s.tls.cleared = false, false
+	if !s.srv.faults.has(faultREINKeepsProt) {
+		s.tls.private = false
+	}
+	if s.tls.control != nil && !s.tls.implicit && !s.srv.faults.has(faultREINKeepsTLS) {
 		s.endControlTLS()
 	}
 }
@@ -284,6 +297,8 @@ func (s *session) tlsAfterREIN() {
 // control connection goes on in the clear, data protection unchanged.
 func cmdCCC(s *session, _ string) {
 	switch {
+	case s.tls.control == nil && s.srv.faults.has(faultCCCClearAccepted):
+		s.reply(codeOK, "CCC OK.")
 	case s.tls.control == nil:
 		s.reply(codeProtectionDenied, "CCC needs a control connection protected with TLS (AUTH TLS first).")
 	case s.tls.implicit:
@@ -294,8 +309,10 @@ func cmdCCC(s *session, _ string) {
 		s.reply(codePolicyDenied, "Log in before CCC (RFC 4217 §15.3).")
 	default:
 		s.reply(codeOK, "CCC OK: the control connection continues in the clear.")
-		s.endControlTLS()
-		s.tls.cleared = true
+		if !s.srv.faults.has(faultCCCKeepsTLS) {
+			s.endControlTLS()
+		}
+		s.tls.cleared = !s.srv.faults.has(faultCCCAcceptsProt)
 	}
 }
 
@@ -306,7 +323,7 @@ func cmdPBSZ(s *session, arg string) {
 	switch {
 	case s.tls.cleared:
 		s.reply(codeBadSequence, "No PBSZ after CCC (RFC 4217 §5).")
-	case s.tls.control == nil:
+	case s.tls.control == nil && !s.srv.faults.has(faultPBSZBeforeAuth):
 		s.reply(codeBadSequence, "PBSZ needs a protected control connection: AUTH TLS first.")
 	case err != nil:
 		s.reply(codeBadArguments, "PBSZ: %q is not a decimal number of at most 32 bits.", sanitizeName(arg))
@@ -322,10 +339,10 @@ func cmdPROT(s *session, arg string) {
 	switch {
 	case s.tls.cleared:
 		s.reply(codeBadSequence, "No PROT after CCC (RFC 4217 §5).")
-	case !s.tls.pbsz:
+	case !s.tls.pbsz && !s.srv.faults.has(faultProtWithoutPBSZ):
 		s.reply(codeBadSequence, "PROT needs PBSZ first (RFC 2228 §3).")
 	case level == "C":
-		s.tls.private = false
+		s.tls.private = s.tls.private && s.srv.faults.has(faultProtCIgnored)
 		s.reply(codeOK, "Protection level Clear: data connections without TLS.")
 	case level == "P":
 		s.tls.private = true
@@ -358,18 +375,43 @@ func (s *session) dataProtectionRefused() bool {
 // that only writes (an upload) never reads a ticket, and closing a socket with unread input
 // resets it, which can cut off the end of the upload.
 func (s *session) dataTLS() *tls.Config {
-	if !s.tls.private {
+	if !s.tls.private || s.srv.faults.has(faultProtPClear) {
 		return nil
 	}
+	conf := s.tls.dataConf
 	if s.srv.cfg.TLSSessionReuse {
-		return s.tlsConfig()
+		conf = s.tlsConfig()
+	} else if conf == nil {
+		conf = s.tlsConfig().Clone()
+		conf.SessionTicketsDisabled = true
+		s.tls.dataConf = conf
 	}
-	if s.tls.dataConf == nil {
-		s.tls.dataConf = s.tlsConfig().Clone()
-		s.tls.dataConf.SessionTicketsDisabled = true
-	}
-	return s.tls.dataConf
+	return s.faultyDataTLS(conf)
 }
+
+// faultyDataTLS applies the faults of the data connection's TLS configuration.
+func (s *session) faultyDataTLS(conf *tls.Config) *tls.Config {
+	if s.srv.faults.has(faultDataOtherCert) {
+		conf = conf.Clone()
+		cert, _ := otherCertificate()
+		conf.Certificates = []tls.Certificate{cert}
+	}
+	s.mu.Lock()
+	active := s.data.ln == nil && s.data.conn == nil // PORT, EPRT or the default data port
+	s.mu.Unlock()
+	if active && s.srv.faults.has(faultProtActiveClient) {
+		conf = conf.Clone()
+		conf.ServerName = faultTLSClientRole
+	}
+	return conf
+}
+
+// faultTLSClientRole marks the configuration of a data connection on which the server acts as
+// the TLS client (prot-active-tls-client).
+const faultTLSClientRole = "fault.tls-client-role.invalid"
+
+// otherCertificate is the certificate of data-other-certificate, made once.
+var otherCertificate = sync.OnceValues(selfSigned)
 
 // secureData starts TLS on a transfer's data connection (PROT P, RFC 4217 §9), after the 1yz
 // (§12.6, §12.7). The server is the TLS server whichever side connected (§7). When the handshake
@@ -383,13 +425,22 @@ func (x *transfer) secureData(conn *net.Conn, conf *tls.Config) bool {
 		return true // a data connection kept open from the previous transfer
 	}
 	tc := tls.Server(*conn, conf)
+	if conf.ServerName == faultTLSClientRole {
+		tc = tls.Client(*conn, &tls.Config{InsecureSkipVerify: true})
+	}
 	_ = tc.SetDeadline(time.Now().Add(x.s.srv.cfg.DataTimeout.D()))
 	err := tc.HandshakeContext(x.ctx)
 	_ = tc.SetDeadline(time.Time{})
-	why := "TLS negotiation failed"
+	why, code := "TLS negotiation failed", codeDataTLSFailed
 	if err == nil && x.s.srv.cfg.TLSSessionReuse && !tc.ConnectionState().DidResume {
 		err = errors.New("new TLS session")
 		why = "TLS session reuse required: the data connection must resume the control connection's TLS session"
+		if x.s.srv.faults.has(faultSessionReuse425) {
+			code = codeCantOpenData
+		}
+	}
+	if err != nil && x.s.srv.faults.has(faultDataTLSFailure226) {
+		code, why = codeClosingData, "Transfer complete"
 	}
 	if err != nil {
 		x.s.log.Info("TLS on the data connection failed", "cmd", x.cmd, "err", err)
@@ -398,7 +449,7 @@ func (x *transfer) secureData(conn *net.Conn, conf *tls.Config) bool {
 		if x.aborted.Load() {
 			x.reply(codeTransferAborted, "Transfer aborted during the TLS handshake.")
 		} else {
-			x.reply(codeDataTLSFailed, "%s; transfer aborted.", why)
+			x.reply(code, "%s; transfer aborted.", why)
 		}
 		return false
 	}
