@@ -163,3 +163,24 @@ func (c Comparison) Markdown() string {
 	}
 	return b.String()
 }
+
+// FailuresText lists the failures by scenario, each with its requirement and, per server, the
+// profiles it failed under and the message: what a reviewer reads to judge each one.
+func (c Comparison) FailuresText() string {
+	var b strings.Builder
+	last := ""
+	for _, f := range c.Failures {
+		if f.ID != last {
+			fmt.Fprintf(&b, "\n%s  %s  %s  %s\n", f.ID, f.Level, reports.SectionName(f.Section), f.Title)
+			if f.Quote != "" {
+				fmt.Fprintf(&b, "    %q\n", f.Quote)
+			}
+			last = f.ID
+		}
+		fmt.Fprintf(&b, "  %s (%s):\n", f.Server, strings.Join(f.Profiles, ", "))
+		for _, line := range strings.Split(strings.TrimSpace(f.Reason), "\n") {
+			fmt.Fprintf(&b, "      %s\n", line)
+		}
+	}
+	return b.String()
+}

@@ -25,7 +25,7 @@ var comparePage = template.Must(template.New("compare").Funcs(template.FuncMap{
 // IndexFile is the comparison page inside the output directory.
 const IndexFile = "index.html"
 
-// WriteHTML writes the comparison page (index.html) and summary.md into dir, beside the
+// WriteHTML writes the comparison page (index.html), summary.md and failures.txt into dir, beside the
 // servers' own reports (SERVER/PROFILE/report.html), which it links.
 func (c Comparison) WriteHTML(dir string) (string, error) {
 	var b bytes.Buffer
@@ -37,6 +37,9 @@ func (c Comparison) WriteHTML(dir string) (string, error) {
 	}
 	file := filepath.Join(dir, IndexFile)
 	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "failures.txt"), []byte(c.FailuresText()), 0o644); err != nil {
 		return "", err
 	}
 	return file, os.WriteFile(filepath.Join(dir, "summary.md"), []byte(c.Markdown()), 0o644)

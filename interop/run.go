@@ -3,7 +3,9 @@ package interop
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -116,4 +118,29 @@ func (e Env) runProfile(ctx context.Context, s Server, o Outcome, opts Options) 
 	e.logf("%s, %s: %d passed, %d failed, %d warnings, %d skipped in %v", s.Name, o.Profile,
 		c.Passed, c.Failed, c.Warnings, c.Skipped, o.Duration.Round(time.Second))
 	return o
+}
+
+// Load reads the outcomes of an earlier run from the reports under opts.OutDir, without
+// running anything: to rewrite the comparison, or to check it again.
+func (e Env) Load(opts Options) []Outcome {
+	var outs []Outcome
+	for _, s := range opts.Servers {
+		version := ""
+		if b, err := os.ReadFile(e.RootDir(s) + ".version"); err == nil && s.Unpack {
+			version = strings.TrimSpace(string(b))
+		} else if !s.Unpack {
+			version = packageVersion(context.Background(), s.Package)
+		}
+		for _, p := range opts.Profiles {
+			o := Outcome{Server: s.Name, Version: version, Profile: p, Dir: filepath.Join(s.Name, p)}
+			result, err := ReadReport(filepath.Join(opts.OutDir, o.Dir))
+			if err != nil {
+				o.Error = "no report: " + err.Error()
+			} else {
+				o.Result, o.Ran, o.Duration = result, true, result.Duration
+			}
+			outs = append(outs, o)
+		}
+	}
+	return outs
 }

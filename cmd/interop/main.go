@@ -40,6 +40,7 @@ func run(args []string) int {
 		deadline    = fs.Duration("deadline", 20*time.Minute, "the most one suite run (a server under a profile) may take")
 		parallel    = fs.Int("parallel", 2, "servers tested at the same time")
 		procs       = fs.Int("procs", 0, "the runner's --procs (0: its default)")
+		noRun       = fs.Bool("no-run", false, "run nothing: read the reports an earlier run left in -out, and compare or update from them")
 		labelFilter = fs.String("label-filter", "", "run only the scenarios matching this ginkgo label filter (expected verdicts of the others are not checked)")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -77,6 +78,9 @@ func run(args []string) int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "interop: %v\n", err)
 		return 2
+	}
+	if *noRun {
+		return finish(env.Load(opts), opts, *expectedDir, *update)
 	}
 	if _, err := os.Stat(opts.Suite.Binary); err != nil {
 		fmt.Fprintf(os.Stderr, "interop: the runner %s is missing: make build first\n", opts.Suite.Binary)
