@@ -70,7 +70,9 @@ func dialConn(t Target, id int, rec *recorder, timeout time.Duration, deadline t
 		return nil, nil, err
 	}
 	c.slot = sl
-	d := net.Dialer{Timeout: c.budget()}
+	// SO_REUSEADDR lets the client listen on its own control port afterwards: RFC 959 §3.2's
+	// default data port (ListenDefaultPort).
+	d := net.Dialer{Timeout: c.budget(), Control: reuseAddr}
 	nc, err := d.Dial("tcp", t.Addr())
 	if err != nil {
 		sl.release()

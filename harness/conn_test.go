@@ -232,3 +232,19 @@ func TestSendPipelined(t *testing.T) {
 		t.Errorf("transcript:\n%s", s)
 	}
 }
+
+func TestListenDefaultPort(t *testing.T) {
+	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
+		c.Write([]byte("220 hi\r\n"))
+		r.ReadString('\n')
+	})
+	c, _ := dialTest(t, tg, 2*time.Second)
+	ln, err := c.ListenDefaultPort()
+	if err != nil {
+		t.Fatalf("listening on the control connection's own port: %v", err)
+	}
+	defer ln.Close()
+	if ln.Addr().String() != c.LocalAddr().String() {
+		t.Fatalf("listening on %s, control connection from %s", ln.Addr(), c.LocalAddr())
+	}
+}

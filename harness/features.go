@@ -18,7 +18,10 @@ type Feature struct {
 	Section  string // where it is defined: "959:3.4.2"
 	Minimum  bool   // part of RFC 959 §5.1's minimum: required in every profile
 	Optional bool   // optional in every profile (MODE Z, LPRT/LPSV, STRU P)
-	May1123  bool   // RFC 1123 §4.1.5 makes it a MAY: optional in the profiles that include RFC 1123
+	// May1123: RFC 1123 §4.1.5 makes it a MAY (STRU R: "required for host with
+	// record-structured file system, optional otherwise"), so it is optional in the profiles that
+	// include RFC 1123.
+	May1123  bool
 	FEAT     string // the FEAT line keyword announcing it, if any
 	Probe    string // a harmless command line; the feature is offered unless it answers 500, 502 or 504
 	Reset    string // restores the default after the probe ("MODE S")
@@ -54,7 +57,7 @@ var features = []Feature{
 	// RFC 959 parameters beyond the minimum.
 	{Name: "TYPE-E", Section: "959:3.1.1.2", May1123: true, Probe: "TYPE E", Reset: "TYPE A"},
 	{Name: "TYPE-L8", Section: "959:3.1.1.4", Probe: "TYPE L 8", Reset: "TYPE A"},
-	{Name: "STRU-R", Section: "959:3.1.2.2", Minimum: true, Probe: "STRU R", Reset: "STRU F"},
+	{Name: "STRU-R", Section: "959:3.1.2.2", Minimum: true, May1123: true, Probe: "STRU R", Reset: "STRU F"},
 	{Name: "STRU-P", Section: "959:3.1.2.3", Optional: true, Probe: "STRU P", Reset: "STRU F"},
 	{Name: "MODE-B", Section: "959:3.4.2", May1123: true, Probe: "MODE B", Reset: "MODE S"},
 	{Name: "MODE-C", Section: "959:3.4.3", May1123: true, Probe: "MODE C", Reset: "MODE S"},

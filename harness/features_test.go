@@ -31,7 +31,7 @@ func TestProfiles(t *testing.T) {
 	}{
 		{ProfileMinimum, modeB, false}, {ProfileMinimum, strR, true}, {ProfileRFC959, modeB, true},
 		{ProfileRFC959, mlst, false}, {ProfileModern, mlst, true}, {ProfileSecure, modeZ, false},
-		{ProfileModern, modeB, false}, {ProfileModern, strR, true},
+		{ProfileModern, modeB, false}, {ProfileModern, strR, false}, {ProfileRFC959, strR, true},
 	}
 	for _, c := range cases {
 		if got := c.p.Requires(c.f); got != c.want {
