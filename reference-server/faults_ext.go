@@ -214,6 +214,15 @@ var extFaults = []Fault{
 		reply:       recodeExt([]string{"SIZE", "MDTM"}, codeFileUnavailable, codeFileBusy),
 	},
 	{
+		Name: "size-mdtm-bare-550", Group: "file-status", RFC: "3659:4.2", Commands: []string{"SIZE", "MDTM"},
+		Description: "SIZE and MDTM without a pathname take the current directory and answer 550 instead of 501",
+		table: func(t commands) {
+			for _, n := range []string{"SIZE", "MDTM"} {
+				t[n].arg = argOptional
+			}
+		},
+	},
+	{
 		Name: "mdtm-iso-format", Group: "file-status", RFC: "3659:3.1", Commands: []string{"MDTM"},
 		Description: `MDTM answers "213 2024-01-31 12:00:00" instead of "213 20240131120000"`,
 		reply:       mdtmRewrite(func(t time.Time) string { return t.Format("2006-01-02 15:04:05") }),

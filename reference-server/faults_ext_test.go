@@ -23,6 +23,7 @@ func TestExtensionFaults(t *testing.T) {
 		"size-text":                  append(login, step{"SIZE f", 213, "File size: 3"}),
 		"size-ignores-type":          append(login, step{"TYPE A", 200, ""}, step{"SIZE f", 213, "3"}),
 		"size-mdtm-missing-450":      append(login, step{"MDTM nothing", 450, ""}, step{"SIZE nothing", 450, ""}),
+		"size-mdtm-bare-550":         append(login, step{"SIZE", 550, ""}, step{"MDTM", 550, ""}),
 		"mdtm-iso-format":            append(login, step{"MDTM f", 213, "-"}),
 		"tvfs-absolute-as-relative":  append(login, step{"CWD d", 250, ""}, step{"SIZE /d/g", 550, ""}),
 		"lang-refuses-listed":        {{"LANG en", 504, ""}},

@@ -96,4 +96,22 @@ var _ = Describe("RFC 3659 §4 File SIZE", func() {
 		c := s.Login()
 		Expect(c.Cmd("SIZE %s", s.Settings.Target.Scratch)).To(HaveReplyCode(550))
 	})
+
+	Scenario(Spec{
+		ID:       "SIZE-005",
+		Title:    "SIZE and MDTM without a pathname cannot be parsed: 501 (or 500)",
+		Commands: []string{"SIZE", "MDTM"},
+		Codes:    []int{501, 500},
+		Section:  "3659:4.2",
+		Also:     []string{"3659:3.2"},
+		Quote:    "Where the command cannot be correctly parsed, a 500 or 501 reply should be sent, as specified in [3].",
+		Level:    Should,
+		Feature:  "SIZE",
+	}, func(s *S) {
+		c := s.Login()
+		Expect(c.Cmd("SIZE")).To(HaveReplyCode(501, 500), "SIZE: size = \"Size\" SP pathname CRLF (RFC 3659 §4.1)")
+		if r := c.Cmd("MDTM"); r.Code != 500 && r.Code != 502 {
+			Expect(r).To(HaveReplyCode(501, 500), "MDTM: mdtm = \"MdTm\" SP pathname CRLF (RFC 3659 §3.1)")
+		}
+	})
 })
