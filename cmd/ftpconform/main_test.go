@@ -70,7 +70,11 @@ var _ = ginkgo.Describe("runner test", ginkgo.Label("runner-test", "rfc:959", "r
 })
 
 // fakeServer is the least FTP server that harness.Probe accepts: a greeting, and 221 to QUIT.
-func fakeServer(t *testing.T) harness.Target {
+func fakeServer(t *testing.T) harness.Target { return fakeServerReplying(t, nil) }
+
+// fakeServerReplying is fakeServer answering the verbs in replies with the given reply lines
+// (without CRLF), everything else with 502.
+func fakeServerReplying(t *testing.T, replies map[string]string) harness.Target {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -96,6 +100,11 @@ func fakeServer(t *testing.T) harness.Target {
 					if strings.HasPrefix(strings.ToUpper(line), "QUIT") {
 						c.Write([]byte("221 bye\r\n"))
 						return
+					}
+					verb, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(line)), " ")
+					if r, ok := replies[verb]; ok {
+						c.Write([]byte(r + "\r\n"))
+						continue
 					}
 					c.Write([]byte("502 not implemented\r\n"))
 				}
