@@ -73,7 +73,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "conformance-report/mutation", "directory for each run's reports and "+summaryFile)
 	fs.StringVar(&o.unfailable, "unfailable", "cmd/mutation/unfailable.txt", "scenarios no server-side fault can fail, each with the reason")
 	fs.StringVar(&profile, "profile", string(harness.ProfileSecure), "conformance profile of the runs (the widest selects every scenario)")
-	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU()+1, "runner processes at a time, each with its own embedded server")
+	fs.IntVar(&o.jobs, "jobs", 2*runtime.NumCPU(), "runner processes at a time, each with its own embedded server (they mostly wait on the network)")
 	fs.IntVar(&o.procs, "procs", 2, "worker processes of each runner (--procs of bin/ftpconform)")
 	fs.IntVar(&o.sample, "sample", defaultSlice, "scenarios not on a fault's commands that each fault run adds")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "a run still going after this is interrupted (its unfinished scenarios prove nothing)")
@@ -191,6 +191,7 @@ func mutate(ctx context.Context, o options, faults []fault, scenarios []scenario
 				jobs[i].Sampled = keep(jobs[i].Sampled, passing)
 			}
 		}
+		longestFirst(jobs, lastTimes(filepath.Join(o.out, summaryFile)))
 		results := runAll(ctx, r, jobs, o.jobs, progress(stdout, len(jobs)))
 		s = tally(faults, scenarios, base, results, unfailable, full)
 	}
@@ -381,6 +382,20 @@ func printQuickPlan(w io.Writer, plans []groupPlan) {
 		}
 		fmt.Fprintf(w, "%s: %s\n", p.Group, strings.Join(tries, ", then "))
 	}
+}
+
+// lastTimes reads how long each fault's run took in the last run's summary, if there is one.
+func lastTimes(file string) map[string]time.Duration {
+	var last score
+	b, err := os.ReadFile(file)
+	if err != nil || json.Unmarshal(b, &last) != nil {
+		return nil
+	}
+	times := map[string]time.Duration{}
+	for _, f := range last.Faults {
+		times[f.Name] = f.Elapsed
+	}
+	return times
 }
 
 // writeSummary writes the score as JSON, for tools.

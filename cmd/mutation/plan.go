@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ftpconform/ftpconform/reports"
 )
@@ -91,7 +92,7 @@ func sampleOf(name string, ids []string, n int) []string {
 	return sorted
 }
 
-// planFull is the job of every fault, the biggest first, so that the long runs start early.
+// planFull is the job of every fault.
 func planFull(faults []fault, scenarios []scenario, sample int) []job {
 	var jobs []job
 	for _, f := range faults {
@@ -99,6 +100,24 @@ func planFull(faults []fault, scenarios []scenario, sample int) []job {
 	}
 	sortBySize(jobs)
 	return jobs
+}
+
+// perScenario is the guess of a run's length per scenario, for faults no earlier run timed.
+const perScenario = 200 * time.Millisecond
+
+// longestFirst orders the jobs so that the long runs start early and the short ones fill the
+// gaps at the end: by how long the same fault's run took last time (a fault that makes
+// scenarios wait for their reply deadline is slow whatever its size), else by size.
+func longestFirst(jobs []job, last map[string]time.Duration) {
+	estimate := func(j job) time.Duration {
+		if d, ok := last[j.Fault]; ok {
+			return d
+		}
+		return time.Duration(len(j.ids())) * perScenario
+	}
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		return cmp.Or(cmp.Compare(estimate(b), estimate(a)), cmp.Compare(a.Fault, b.Fault))
+	})
 }
 
 // groupPlan is a group's candidates for the quick check, cheapest first.

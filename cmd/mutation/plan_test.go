@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 func sc(id string, cmds ...string) scenario { return scenario{ID: id, Commands: cmds} }
@@ -133,5 +134,22 @@ func TestPlanQuick(t *testing.T) {
 	want := []string{"directory: [pwd-a]", "mount: []", "transfer: [stor-a retr-a every]"}
 	if !slices.Equal(got, want) {
 		t.Errorf("quick plan\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestLongestFirst(t *testing.T) {
+	jobs := []job{
+		{Fault: "big", Targeted: make([]string, 50)},    // no time yet: 50 × perScenario
+		{Fault: "slow", Targeted: make([]string, 2)},    // last took a minute
+		{Fault: "quick", Targeted: make([]string, 100)}, // last took a second
+		{Fault: "small", Targeted: make([]string, 1)},   // no time yet
+	}
+	longestFirst(jobs, map[string]time.Duration{"slow": time.Minute, "quick": time.Second})
+	var got []string
+	for _, j := range jobs {
+		got = append(got, j.Fault)
+	}
+	if want := []string{"slow", "big", "quick", "small"}; !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
 	}
 }
