@@ -351,19 +351,6 @@ var extFaults = []Fault{
 		},
 	},
 	{
-		Name: "eprt-ipv6-refused", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT"},
-		Description: "EPRT for IPv6 (|2|) answers 522 even on an IPv6 control connection",
-		table: extWrap([]string{"EPRT"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if len(arg) > 2 && strings.HasPrefix(arg[1:], "2"+arg[:1]) {
-					s.reply(codeBadProtocol, "Network protocol not supported, use (1)")
-					return
-				}
-				h(s, arg)
-			}
-		}),
-	},
-	{
 		Name: faultEPSVAllIgnored, Group: "data-connection", RFC: "2428:3", Commands: []string{"EPSV", "PORT", "PASV", "EPRT", "LPRT", "LPSV"}, check: true,
 		Description: "after EPSV ALL, PORT, PASV, EPRT, LPRT and LPSV are still accepted",
 	},
