@@ -39,9 +39,12 @@ type groupCheck struct {
 // faultScore is one fault and what caught it.
 type faultScore struct {
 	fault
-	Ran       int           `json:"ran"`    // scenarios that ran (not skipped)
-	Failed    []string      `json:"failed"` // scenarios that failed
-	Targeted  int           `json:"targeted"`
+	Ran      int      `json:"ran"`    // scenarios that ran (not skipped)
+	Failed   []string `json:"failed"` // scenarios that failed
+	Targeted int      `json:"targeted"`
+	// OffTarget are failed scenarios of the sample, not on the fault's commands: the fault
+	// changes more than its Commands say, or the scenario exercises more than its labels say.
+	OffTarget []string      `json:"off_target,omitempty"`
 	Problem   string        `json:"problem,omitempty"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
 	ReportDir string        `json:"report_dir,omitempty"`
@@ -127,9 +130,13 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 			if v.failed() && !bad[id] {
 				fs.Failed = append(fs.Failed, id)
 				s.FailedBy[id] = append(s.FailedBy[id], f.Name)
+				if slices.Contains(r.Job.Sampled, id) {
+					fs.OffTarget = append(fs.OffTarget, id)
+				}
 			}
 		}
 		sortIDs(fs.Failed)
+		sortIDs(fs.OffTarget)
 		if fs.caught() {
 			s.Caught++
 		}

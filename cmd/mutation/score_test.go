@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -78,9 +80,16 @@ func TestAllProven(t *testing.T) {
 		"pwd-unquoted": {"PWD-001": fails},
 		"stor-lost":    {"STOR-001": fails},
 	}}
+	f.verdicts["stor-lost"]["PWD-001"] = fails // off its commands: in the sample (of all 4 others)
 	code, out, stderr := runFake(t, f, "PWD-002 the harness decides it alone\n")
 	if code != exitOK {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, stderr)
+	}
+	summary, _ := os.ReadFile(filepath.Join(outDir(t, out), summaryFile))
+	if !strings.Contains(string(summary), `"off_target": [
+        "PWD-001"
+      ]`) {
+		t.Errorf("mutation.json lacks stor-lost's off-target PWD-001:\n%s", summary)
 	}
 	for _, want := range []string{
 		"baseline: 5 of 5 scenarios pass",
@@ -95,6 +104,16 @@ func TestAllProven(t *testing.T) {
 	if f.ran[0].Fault != "" || len(f.ran) != 4 {
 		t.Errorf("runs %+v: want the baseline first, then a run per fault", f.ran)
 	}
+}
+
+// outDir is the report directory a run names in its last line.
+func outDir(t *testing.T, out string) string {
+	t.Helper()
+	_, dir, ok := strings.Cut(out, "Reports of each run in ")
+	if !ok {
+		t.Fatalf("no report directory in:\n%s", out)
+	}
+	return strings.TrimSpace(dir)
 }
 
 func TestGaps(t *testing.T) {
