@@ -74,8 +74,10 @@ var _ = Describe("RFC 1639 FTP Operation Over Big Address Records (LPRT, LPSV)",
 		nc, err := net.DialTimeout("tcp", target, s.Settings.ReplyTimeout)
 		Expect(err).NotTo(HaveOccurred(), "connecting to the port LPSV named: %s", r)
 		defer nc.Close()
-		d := &rawData{s: s, c: c, nc: nc}
 		Expect(c.Cmd("RETR %s", s.Path("long.txt"))).To(HaveReplyCode(125, 150))
+		nc, err = c.SecureData(nc) // TLS after the 1yz under PROT P (RFC 4217 §12.6)
+		Expect(err).NotTo(HaveOccurred())
+		d := &rawData{s: s, c: c, nc: nc}
 		got, err := d.readAll()
 		Expect(err).NotTo(HaveOccurred(), "reading the data connection")
 		Expect(c.Reply()).To(HaveReplyCode(226, 250))
