@@ -5,6 +5,7 @@ package harness
 // session, as servers that insist on it need), and leaving TLS again after CCC and REIN.
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -69,8 +70,8 @@ func (c *Conn) handshake(nc net.Conn) (*tls.Conn, error) {
 		c.sec.cert = cert
 	case !cert.Equal(c.sec.cert):
 		c.rec.finding(Finding{Level: Should, Section: "4217:15.1.1", Message: fmt.Sprintf(
-			"the data connection presented another certificate (%q) than the control connection (%q); RFC 4217 §15.1.1 strongly recommends the same",
-			cert.Subject, c.sec.cert.Subject)})
+			"the data connection presented another certificate (%s, SHA-256 %.16x…) than the control connection (%s, SHA-256 %.16x…); RFC 4217 §15.1.1 strongly recommends the same",
+			cert.Subject, sha256.Sum256(cert.Raw), c.sec.cert.Subject, sha256.Sum256(c.sec.cert.Raw))})
 	}
 	return tc, nil
 }
