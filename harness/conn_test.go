@@ -256,3 +256,22 @@ func TestListenDefaultPort(t *testing.T) {
 		return
 	}
 }
+
+func TestAnySuccessWhereTheRFCNamesNone(t *testing.T) {
+	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
+		c.Write([]byte("220 hi\r\n"))
+		r.ReadString('\n')
+		c.Write([]byte("200 EPSV ALL ok\r\n"))
+		r.ReadString('\n')
+		c.Write([]byte("200 EPSV\r\n"))
+	})
+	c, rec := dialTest(t, tg, 2*time.Second)
+	c.TryCmd("EPSV ALL")
+	if _, f, _ := rec.snapshot(); len(f) != 0 {
+		t.Errorf("200 to EPSV ALL (RFC 2428 names no success code): %+v", f)
+	}
+	c.TryCmd("EPSV")
+	if _, f, _ := rec.snapshot(); len(f) != 1 {
+		t.Errorf("200 to EPSV (RFC 2428 names 229) should warn: %+v", f)
+	}
+}

@@ -48,6 +48,9 @@ type Data struct {
 // reply when the server refuses (the scenario decides whether that is right); it fails the
 // scenario on a transport error or on a success reply it cannot use.
 func (c *Conn) Data(kind DataKind) (*Data, Reply) {
+	if (kind == PASV || kind == PORT) && c.RemoteAddr().IP.To4() == nil {
+		ginkgo.Skip(fmt.Sprintf("%s cannot name an IPv6 address (RFC 2428 §1); this control connection is IPv6", kind), 1)
+	}
 	d, r, err := c.OpenData(kind)
 	if err != nil {
 		ginkgo.Fail(c.failure("setting up a "+string(kind)+" data connection", err), 1)

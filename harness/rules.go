@@ -53,6 +53,9 @@ func preliminaryAllowed(p *pending) bool {
 // shuts down, 500 for a command not recognised, 502 for one not implemented (outside the §5.1
 // minimum), 202 for one superfluous at this site.
 func genericallyAllowed(p *pending, code int) bool {
+	if code/100 == 2 && !namesSuccess(p) {
+		return true // the RFC names no success reply for this command: any 2yz fits §4.2.1
+	}
 	switch code {
 	case 421, 500:
 		return true
@@ -60,6 +63,26 @@ func genericallyAllowed(p *pending, code int) bool {
 		return !minimumVerb(p.verb)
 	case 202:
 		return !slices.Contains(transferVerbs, p.verb)
+	}
+	return false
+}
+
+// namesSuccess reports whether the reply table gives the command (in its most specific form:
+// "EPSV ALL" rather than "EPSV") a completion code. RFC 2428 gives EPSV ALL none, RFC 1639 gives
+// LPRT none; servers then choose, and any positive completion is right.
+func namesSuccess(p *pending) bool {
+	key := p.verb
+	if word, _, _ := strings.Cut(strings.TrimSpace(p.arg), " "); word != "" && len(rfc.RowsFor(p.verb+" "+strings.ToUpper(word))) > 0 {
+		key = p.verb + " " + strings.ToUpper(word)
+	}
+	rows := rfc.RowsFor(key)
+	if len(rows) == 0 {
+		return true // unknown to the table: judged by 500/502 above
+	}
+	for _, r := range rows {
+		if len(r.Completion) > 0 {
+			return true
+		}
 	}
 	return false
 }
