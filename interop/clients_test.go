@@ -283,7 +283,9 @@ func TestJlaffayeFTP(t *testing.T) {
 			must(t, err, "LIST")
 			var names []string
 			for _, e := range entries {
-				names = append(names, e.Name)
+				if e.Type == ftp.EntryTypeFile { // MLSD also lists the directory itself (cdir)
+					names = append(names, e.Name)
+				}
 			}
 			if len(names) != 2 {
 				t.Errorf("LIST: %v, want binary.dat and text.txt", names)

@@ -179,7 +179,12 @@ func printDifferences(diffs []interop.Difference) {
 		added[k] = append(added[k], d.ID+" "+string(d.Got))
 	}
 	for _, k := range order {
-		fmt.Printf("  %s %s: %d new scenarios: %s\n", k.server, k.profile, len(added[k]), strings.Join(added[k], ", "))
+		list := added[k]
+		more := ""
+		if len(list) > 8 {
+			list, more = list[:8], fmt.Sprintf(", and %d more (index.html lists them)", len(added[k])-8)
+		}
+		fmt.Printf("  %s %s: %d new scenarios: %s%s\n", k.server, k.profile, len(added[k]), strings.Join(list, ", "), more)
 	}
 }
 
