@@ -51,7 +51,7 @@ func NewBaseline(r Result) Baseline {
 	}
 	for _, s := range r.Scenarios {
 		if s.Ran && s.ID != "" {
-			b.Scenarios[s.ID] = BaselineScenario{Verdict: s.Verdict, Steps: nonNil(s.Replies)}
+			b.Scenarios[s.ID] = BaselineScenario{Verdict: s.Verdict, Steps: nonNil(canonicalSteps(s.Replies))}
 		}
 	}
 	return b
@@ -68,7 +68,14 @@ func nonNil(steps []harness.Step) []harness.Step {
 // so that a committed baseline changes by the lines of the scenarios that changed.
 func (b Baseline) Marshal() []byte {
 	var buf bytes.Buffer
-	str := func(s string) string { q, _ := json.Marshal(s); return string(q) }
+	compact := func(v any) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // "<connect>" as it reads
+		enc.Encode(v)
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	str := func(s string) string { return compact(s) }
 	fmt.Fprintf(&buf, "{\n  \"schema_version\": %d,\n  \"suite_version\": %s,\n  \"target\": %s,\n  \"profile\": %s,\n  \"strict\": %t,\n  \"scenarios\": {",
 		b.SchemaVersion, str(b.SuiteVersion), str(b.Target), str(string(b.Profile)), b.Strict)
 	ids := slices.SortedFunc(maps.Keys(b.Scenarios), CompareIDs)
@@ -82,8 +89,7 @@ func (b Baseline) Marshal() []byte {
 			if j > 0 {
 				buf.WriteString(",")
 			}
-			line, _ := json.Marshal(st)
-			fmt.Fprintf(&buf, "\n      %s", line)
+			fmt.Fprintf(&buf, "\n      %s", compact(st))
 		}
 		if len(s.Steps) > 0 {
 			buf.WriteString("\n    ")
@@ -186,21 +192,34 @@ func (c *Comparison) Regressions() int {
 	return n
 }
 
-// Summary says in one line how the run compares: "2 regressions, 1 other change against X".
+// Summary says in one line how the run compares: "2 regressions and 1 other change against
+// the baseline X", or with Exact "3 changes against the baseline X (--baseline-exact: …)".
 func (c *Comparison) Summary() string {
-	reg := c.Regressions()
-	other := len(c.Changes) - reg
 	if len(c.Changes) == 0 {
 		return fmt.Sprintf("no change against the baseline %s (%s compared)", c.File, plural(c.Compared, "scenario", "scenarios"))
+	}
+	reg := 0
+	for _, ch := range c.Changes {
+		if ch.Regression {
+			reg++
+		}
 	}
 	var parts []string
 	if reg > 0 {
 		parts = append(parts, plural(reg, "regression", "regressions"))
 	}
-	if other > 0 {
-		parts = append(parts, plural(other, "other change", "other changes"))
+	if other := len(c.Changes) - reg; other > 0 {
+		word := "other change"
+		if reg == 0 {
+			word = "change"
+		}
+		parts = append(parts, plural(other, word, word+"s"))
 	}
-	return fmt.Sprintf("%s against the baseline %s", joinList(parts), c.File)
+	s := fmt.Sprintf("%s against the baseline %s", joinList(parts), c.File)
+	if c.Exact && len(c.Changes) > reg {
+		s += " (--baseline-exact: every change fails the run)"
+	}
+	return s
 }
 
 // Compare compares a run with a baseline read from file.
@@ -245,7 +264,8 @@ func Compare(b Baseline, file string, r Result) *Comparison {
 
 // compareScenario judges one scenario that ran in both runs.
 func compareScenario(s Scenario, before BaselineScenario) (Change, bool) {
-	ch := Change{ID: s.ID, Title: s.Title, Before: before.Verdict, After: s.Verdict, Replies: diffSteps(before.Steps, s.Replies)}
+	ch := Change{ID: s.ID, Title: s.Title, Before: before.Verdict, After: s.Verdict,
+		Replies: diffSteps(canonicalSteps(before.Steps), canonicalSteps(s.Replies))}
 	if s.Verdict == Failed || s.Verdict == Skipped {
 		ch.Reason = firstLines(s.Reason, 1)
 	}
@@ -270,6 +290,81 @@ func compareScenario(s Scenario, before BaselineScenario) (Change, bool) {
 	// A changed reply code is a regression whatever the verdicts say.
 	ch.Regression = ch.Regression || ch.Replies != ""
 	return ch, true
+}
+
+// canonicalSteps leaves out the connections on which the harness asked whether the target
+// offers a feature (FEAT, or a probe such as MODE B): it asks once per worker process, so whether
+// a scenario's record holds such a connection depends on which scenarios ran before it. The
+// connections left are numbered from 1 in the order they opened.
+//
+// A probe connection is recognised by its shape: the greeting, a login, FEAT or a feature's
+// probe command (and its reset), then QUIT. A scenario's own connection of exactly that shape
+// would be left out too; none has one today (they close without QUIT).
+func canonicalSteps(steps []harness.Step) []harness.Step {
+	byConn := map[int][]harness.Step{}
+	var order []int
+	for _, st := range steps {
+		if _, seen := byConn[st.Conn]; !seen {
+			order = append(order, st.Conn)
+		}
+		byConn[st.Conn] = append(byConn[st.Conn], st)
+	}
+	number := map[int]int{}
+	for _, conn := range order {
+		if !isProbe(byConn[conn]) {
+			number[conn] = len(number) + 1
+		}
+	}
+	var out []harness.Step
+	for _, st := range steps {
+		if n, ok := number[st.Conn]; ok {
+			st.Conn = n
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// probeVerbs and resetVerbs are the commands the harness uses to learn what a target offers.
+var probeVerbs, resetVerbs = func() (map[string]bool, map[string]bool) {
+	probe, reset := map[string]bool{"FEAT": true}, map[string]bool{}
+	verb := func(line string) string { v, _, _ := strings.Cut(line, " "); return strings.ToUpper(v) }
+	for _, f := range harness.Features() {
+		if f.Probe != "" {
+			probe[verb(f.Probe)] = true
+		}
+		if f.Reset != "" {
+			reset[verb(f.Reset)] = true
+		}
+	}
+	return probe, reset
+}()
+
+// isProbe reports whether one connection's steps have the shape of a feature probe.
+func isProbe(seq []harness.Step) bool {
+	i := 0
+	next := func(cmds ...string) bool {
+		if i < len(seq) && slices.Contains(cmds, seq[i].Command) {
+			i++
+			return true
+		}
+		return false
+	}
+	if !next(harness.ConnectCommand) {
+		return false
+	}
+	if next("USER") {
+		next("PASS")
+		next("ACCT")
+	}
+	if i >= len(seq) || !probeVerbs[seq[i].Command] {
+		return false
+	}
+	i++
+	if i < len(seq)-1 && resetVerbs[seq[i].Command] {
+		i++
+	}
+	return i == len(seq)-1 && seq[i].Command == "QUIT"
 }
 
 // diffSteps describes how the reply codes changed, connection by connection (a scenario's

@@ -98,7 +98,7 @@ func TestBaselineExact(t *testing.T) {
 		t.Errorf("a new scenario: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCmd(t, append(args, "--baseline-exact")...)
-	if code != exitNotConformant || !strings.Contains(out, "REGRESSION  ZZA-001 not in the baseline") {
+	if code != exitNotConformant || !strings.Contains(out, "change      ZZA-001 not in the baseline") || !strings.Contains(out, "CHANGED: 1 change against the baseline "+baseline+" (--baseline-exact: every change fails the run)") {
 		t.Errorf("a new scenario with --baseline-exact: exit %d\n%s", code, out)
 	}
 }

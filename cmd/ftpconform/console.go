@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -111,7 +112,7 @@ func (c *console) summary(r reports.Result, elapsed time.Duration) {
 		c.printf("\nChanges against the baseline %s:\n", b.File)
 		for _, ch := range b.Changes {
 			mark := "change    "
-			if ch.Regression || b.Exact {
+			if ch.Regression {
 				mark = "REGRESSION"
 			}
 			c.printf("  %s  %s\n", mark, ch)
@@ -145,9 +146,12 @@ func (c *console) summary(r reports.Result, elapsed time.Duration) {
 		c.printf("NOT CONFORMANT to profile %s: %s\n", r.Run.Settings.Profile, r.Why())
 	}
 	if b := r.Baseline; b != nil {
-		if b.Regressions() > 0 {
+		switch {
+		case b.Regressions() > 0 && slices.ContainsFunc(b.Changes, func(ch reports.Change) bool { return ch.Regression }):
 			c.printf("REGRESSED: %s\n", b.Summary())
-		} else {
+		case b.Regressions() > 0:
+			c.printf("CHANGED: %s\n", b.Summary())
+		default:
 			c.printf("Baseline: %s\n", b.Summary())
 		}
 	}
