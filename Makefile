@@ -2,7 +2,13 @@
 #
 #   make build         bin/ftpconform and bin/refftpd
 #   make conformance   run the suite (against the embedded reference server, or TARGET=ftp://…)
-#   make test          go vet, unit tests with the race detector, then the whole suite --strict
+#   make test          go vet, unit tests with the race detector, the browser test of report.html,
+#                      the catalogue's freshness, the whole suite against the reference server
+#                      (--profile secure --strict) compared with its baseline, the coverage check
+#   make coverage      print which scenarios cover each command and reply code
+#   make catalogue     regenerate docs/scenarios.md (the scenario catalogue)
+#   make baseline      regenerate baselines/reference-server.json (the reference server's replies)
+#   make regenerate    both: run it after adding scenarios or changing the reference server
 #   make lint          gofmt and go vet
 
 GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
@@ -17,7 +23,14 @@ REPORT_DIR ?= conformance-report
 # Where make test writes the reports of its own conformance run.
 TEST_REPORT_DIR ?= $(REPORT_DIR)
 
+# What make test, make baseline and the committed files hold the reference server to: every
+# scenario of the widest profile, SHOULDs included.
+REFERENCE_ARGS := --profile secure --strict
+BASELINE       := baselines/reference-server.json
+CATALOGUE      := docs/scenarios.md
+
 .PHONY: all build conformance test vet unit lint clean FORCE
+.PHONY: test-browser test-catalogue test-conformance test-coverage coverage catalogue baseline regenerate
 
 all: build
 
@@ -34,15 +47,64 @@ endif
 conformance: bin/ftpconform
 	bin/ftpconform --report-dir '$(REPORT_DIR)' $(ARGS)
 
-test: vet unit bin/ftpconform
-	@echo '--- the whole suite against the embedded reference server, --strict'
-	bin/ftpconform --strict --report-dir '$(TEST_REPORT_DIR)'
+test: vet unit test-browser test-catalogue test-conformance test-coverage
 
 vet:
 	$(GO) vet ./...
 
+# The browser test runs on its own (test-browser), without the race detector's slowness.
 unit:
-	$(GO) test -race ./...
+	$(GO) test -race -skip '^TestReportInBrowser$$' ./...
+
+# report.html in Debian's headless chromium (.ci/run installs it). Without chromium the test is
+# skipped, and said to be.
+test-browser:
+	@echo '--- report.html in headless chromium'
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && [ -z "$$FTPCONFORM_CHROMIUM" ]; then \
+		echo '*** SKIPPED: the browser test of report.html: chromium is not installed (apt-get install chromium, or run .ci/run)'; fi
+	$(GO) test -count=1 -run '^TestReportInBrowser$$' -v ./cmd/ftpconform/
+
+# The committed catalogue must be what the scenarios declare.
+test-catalogue: bin/ftpconform
+	@echo '--- $(CATALOGUE) is up to date'
+	@new=$$(mktemp) && bin/ftpconform --catalogue > $$new && \
+	if ! cmp -s $$new $(CATALOGUE); then \
+		diff -u $(CATALOGUE) $$new | head -40; rm -f $$new; \
+		echo "*** $(CATALOGUE) is stale (the scenarios changed): run 'make catalogue' (or 'make regenerate') and commit it"; exit 1; \
+	fi; rm -f $$new
+
+# The whole suite against the reference server, compared exactly with its committed baseline;
+# the certificate it earns is signed with a throwaway key and verified.
+test-conformance: bin/ftpconform
+	@echo '--- the whole suite against the embedded reference server ($(REFERENCE_ARGS)), compared with $(BASELINE)'
+	@key=$$(mktemp -d) && bin/ftpconform --gen-key $$key/key.pem >/dev/null && \
+	if ! bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)' --baseline $(BASELINE) --baseline-exact --sign-key $$key/key.pem; then \
+		rm -rf $$key; \
+		echo "*** the reference server failed, or its replies differ from $(BASELINE) (see above)."; \
+		echo "*** If the changes against the baseline are intended (new scenarios, a changed reply), run 'make baseline' (or 'make regenerate') and commit $(BASELINE)."; \
+		exit 1; \
+	fi && \
+	bin/ftpconform --verify '$(TEST_REPORT_DIR)' --trust-key $$key/key.pem.pub; status=$$?; rm -rf $$key; exit $$status
+
+# Every command and reply code of the seed table has a scenario; every section label exists.
+test-coverage: bin/ftpconform
+	@echo '--- coverage of the seed table (make coverage prints the whole matrix)'
+	@bin/ftpconform --coverage > /dev/null
+
+coverage: bin/ftpconform
+	@bin/ftpconform --coverage
+
+catalogue: bin/ftpconform
+	bin/ftpconform --catalogue > $(CATALOGUE).tmp && mv $(CATALOGUE).tmp $(CATALOGUE)
+
+# The baseline records the reference server's replies even where a scenario fails, so it is
+# written whatever the verdict; make test then says what fails.
+baseline: bin/ftpconform
+	@mkdir -p $(dir $(BASELINE))
+	bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)' --baseline-write $(BASELINE) || \
+		echo "*** the reference server is not conformant (see above); $(BASELINE) records its replies all the same"
+
+regenerate: catalogue baseline
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
