@@ -2,15 +2,10 @@ package suites
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"regexp"
-	"strconv"
 	"time"
 
 	. "github.com/onsi/gomega"
@@ -23,223 +18,11 @@ import (
 // written from RFC 959's text alone: the reference server has its own, and the two must agree
 // only through the wire.
 
-// ---- data ----
+// ---- data connections the scenario reads and writes itself ----
 
-// randomBytes returns n random bytes.
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
-}
-
-// digest is the sha256 of b in hex, for messages about large data.
-func digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// diffBytes describes how got differs from want: "" when they are equal; otherwise the sizes,
-// the sha256 digests and the first differing offset, so that a failure on megabytes stays short.
-func diffBytes(got, want []byte) string {
-	if bytes.Equal(got, want) {
-		return ""
-	}
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	at := fmt.Sprintf("first difference at offset %d: ", i)
-	switch {
-	case i == len(got):
-		at += fmt.Sprintf("got ends there, want continues with % X", head(want[i:], 8))
-	case i == len(want):
-		at += fmt.Sprintf("got has extra bytes % X", head(got[i:], 8))
-	default:
-		at += fmt.Sprintf("got % X, want % X", head(got[i:], 8), head(want[i:], 8))
-	}
-	return fmt.Sprintf("got %d bytes (sha256 %.16s…), want %d bytes (sha256 %.16s…); %s",
-		len(got), digest(got), len(want), digest(want), at)
-}
-
-func head(b []byte, n int) []byte { return b[:min(len(b), n)] }
-
-// expectSameBytes fails the scenario when got is not want, describing the difference.
-func expectSameBytes(got, want []byte, what string, args ...any) {
-	d := diffBytes(got, want)
-	ExpectWithOffset(1, d).To(BeEmpty(), "%s: %s", fmt.Sprintf(what, args...), d)
-}
-
-// ---- data connections through the harness ----
-
-// defaultKind is the data connection a scenario uses when it does not choose: passive unless
-// the run asks for active connections (--active).
-func defaultKind(s *S) DataKind {
-	if s.Settings.Active {
-		return PORT
-	}
-	return PASV
-}
-
-// dataKindFor is defaultKind for the control connection c: EPSV and EPRT on IPv6, where PASV and
-// PORT cannot name an address.
-func dataKindFor(s *S, c *Conn) DataKind {
-	if c.RemoteAddr().IP.To4() != nil {
-		return defaultKind(s)
-	}
-	if s.Settings.Active {
-		return EPRT
-	}
-	return EPSV
-}
-
-// openData sets up a data connection of the given kind. A refusal or an unusable setup reply
-// fails the scenario with its requirement.
-func openData(c *Conn, kind DataKind) *Data {
-	d, r, err := c.OpenData(kind)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "setting up a %s data connection", kind)
-	ExpectWithOffset(1, d).NotTo(BeNil(), "%s was refused with %s", kind, r)
-	return d
-}
-
-// retrieve runs a download over a new data connection of the given kind.
-func retrieve(c *Conn, kind DataKind, format string, args ...any) Transfer {
-	d := openData(c, kind)
-	defer d.Close()
-	return d.Run(fmt.Sprintf(format, args...), nil, false)
-}
-
-// store runs an upload over a new data connection of the given kind.
-func store(c *Conn, kind DataKind, data []byte, format string, args ...any) Transfer {
-	d := openData(c, kind)
-	defer d.Close()
-	return d.Run(fmt.Sprintf(format, args...), data, true)
-}
-
-// expectTransferred checks the replies of a transfer that must succeed: a 125 or 150, the data
-// connection without error, then 226 or 250 (RFC 959 §5.4).
-func expectTransferred(t Transfer, what string) {
-	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), "%s: the transfer must start with 125 or 150", what)
-	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), "%s: the data connection", what)
-	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), "%s: the transfer must end with 226 or 250", what)
-}
-
-// setType sends TYPE and requires 200.
-func setType(c *Conn, typ string) {
-	ExpectWithOffset(1, c.Cmd("TYPE %s", typ)).To(HaveReplyCode(200), "TYPE %s", typ)
-}
-
-// put stores data at path in TYPE I (the type is left at I).
-func put(s *S, c *Conn, path string, data []byte) {
-	setType(c, "I")
-	t := store(c, dataKindFor(s, c), data, "STOR %s", path)
-	expectTransferred(t, "STOR "+path)
-}
-
-// get retrieves path in the current type over the default data connection.
-func get(s *S, c *Conn, path string) []byte {
-	t := retrieve(c, dataKindFor(s, c), "RETR %s", path)
-	expectTransferred(t, "RETR "+path)
-	return t.Data
-}
-
-// getImage retrieves path in TYPE I: the server's own storage form.
-func getImage(s *S, c *Conn, path string) []byte {
-	setType(c, "I")
-	return get(s, c, path)
-}
-
-// ---- a passive data connection of the scenario's own ----
-
-// rawData is a passive data connection that the scenario reads and writes itself, for the
-// block and compressed modes, where the end of a file is marked in the data and the server may
-// keep the connection open (RFC 959 §3.3). It connects only to the control connection's peer.
-type rawData struct {
-	s       *S
-	c       *Conn
-	nc      net.Conn
-	secured bool // the TLS handshake under PROT P is done (a kept-open connection keeps it)
-}
-
-// started is called after the transfer command's 1yz: under PROT P the client's side of the
-// TLS handshake comes now (RFC 4217 §12.6, §12.7), once per connection.
-func (d *rawData) started() {
-	if d.secured {
-		return
-	}
-	nc, err := d.c.SecureData(d.nc)
-	ExpectWithOffset(2, err).NotTo(HaveOccurred())
-	d.nc, d.secured = nc, true
-	d.s.Defer(func() { nc.Close() })
-}
-
-var pasvNumbers = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
-
-// passivePort reads the port of a 227 reply (six numbers anywhere in the text, as RFC 1123
-// §4.1.2.6 tells clients to scan) or of a 229 reply (RFC 2428 §3).
-func passivePort(r Reply) (int, error) {
-	if r.Code == 229 {
-		return ParseEPSV(r.Text())
-	}
-	m := pasvNumbers.FindStringSubmatch(r.Text())
-	if r.Code != 227 || m == nil {
-		return 0, fmt.Errorf("%s has no h1,h2,h3,h4,p1,p2", r)
-	}
-	p1, _ := strconv.Atoi(m[5])
-	p2, _ := strconv.Atoi(m[6])
-	if p1 > 255 || p2 > 255 || p1<<8|p2 == 0 {
-		return 0, fmt.Errorf("%s does not name a port", r)
-	}
-	return p1<<8 | p2, nil
-}
-
-// openRaw sends PASV (EPSV on an IPv6 control connection) and connects to the port named.
-func openRaw(s *S, c *Conn) *rawData {
-	verb := "PASV"
-	if c.RemoteAddr().IP.To4() == nil {
-		verb = "EPSV"
-	}
-	r := c.Cmd("%s", verb)
-	port, err := passivePort(r)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s must name the port the server listens on", verb)
-	addr := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(port))
-	nc, err := net.DialTimeout("tcp", addr, s.Settings.ReplyTimeout)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "connecting to %s, named by %s", addr, r)
-	s.Note("connection #%d: own data connection %s -> %s", c.ID(), nc.LocalAddr(), nc.RemoteAddr())
-	s.Defer(func() { nc.Close() })
-	return &rawData{s: s, c: c, nc: nc}
-}
-
-// openActive listens on the control connection's local address and sends PORT for it; the
-// server must connect there for the next transfer (see acceptActive).
-func openActive(s *S, c *Conn) net.Listener {
-	ip := c.LocalAddr().IP
-	ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "listening for the server's data connection")
-	s.Defer(func() { ln.Close() })
-	r := c.Cmd("PORT %s", PortArgument(ip, ln.Addr().(*net.TCPAddr).Port))
-	ExpectWithOffset(1, r).To(HaveReplyCode(200), "PORT for %s", ln.Addr())
-	return ln
-}
-
-// acceptActive waits, within the reply timeout, for the server to connect to ln from its own
-// address, and returns that connection as a rawData.
-func acceptActive(s *S, c *Conn, ln net.Listener) *rawData {
-	tl := ln.(*net.TCPListener)
-	tl.SetDeadline(time.Now().Add(s.Settings.ReplyTimeout))
-	nc, err := tl.Accept()
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "the server did not connect to the PORT address %s", ln.Addr())
-	s.Defer(func() { nc.Close() })
-	from := nc.RemoteAddr().(*net.TCPAddr).IP
-	ExpectWithOffset(1, from.Equal(c.RemoteAddr().IP)).To(BeTrue(), "a data connection came from %s, not from the server %s", from, c.RemoteAddr().IP)
-	s.Note("connection #%d: the server connected %s -> %s", c.ID(), nc.RemoteAddr(), nc.LocalAddr())
-	return &rawData{s: s, c: c, nc: nc}
-}
-
-// readAll reads the data connection to its end (stream mode: the server closes it).
-func (d *rawData) readAll() ([]byte, error) { return io.ReadAll(d.reader()) }
-
-// reader returns the data connection with a read deadline of one reply timeout per read.
-func (d *rawData) reader() io.Reader { return deadlineReader{d.nc, d.s.Settings.ReplyTimeout} }
+// readerOf is the data connection nc with a deadline of one reply timeout on each read, so that
+// a server that stops sending fails the read instead of holding the scenario to its deadline.
+func readerOf(s *S, nc net.Conn) io.Reader { return deadlineReader{nc, s.ReplyTimeout()} }
 
 type deadlineReader struct {
 	nc      net.Conn
@@ -251,45 +34,69 @@ func (r deadlineReader) Read(p []byte) (int, error) {
 	return r.nc.Read(p)
 }
 
-// write sends b on the data connection.
-func (d *rawData) write(b []byte) {
-	d.nc.SetWriteDeadline(time.Now().Add(d.s.Settings.ReplyTimeout + time.Duration(len(b)>>20)*time.Second))
-	_, err := d.nc.Write(b)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "writing %d bytes on the data connection", len(b))
+// rawData is a data connection the harness cannot set up (LPSV, RFC 1639), which the scenario
+// opened itself, to the control connection c's peer only.
+type rawData struct {
+	s  *S
+	c  *Conn
+	nc net.Conn
 }
 
-// closed reports whether the server has closed the data connection: it reads, within the
-// reply timeout, expecting the end of the stream. Any data that arrives instead is an error.
-func (d *rawData) closed() error {
-	var one [1]byte
-	n, err := d.reader().Read(one[:])
-	switch {
-	case n > 0:
-		return fmt.Errorf("data arrived (0x%02X) where the connection should have been closed", one[0])
-	case errors.Is(err, io.EOF), err != nil && isResetErr(err):
-		return nil
-	case err != nil:
-		return fmt.Errorf("the data connection was still open after %v (%v)", d.s.Settings.ReplyTimeout, err)
-	}
-	return errors.New("no data and no end of the connection")
+// readAll reads the data connection to its end (stream mode: the server closes it).
+func (d *rawData) readAll() ([]byte, error) { return io.ReadAll(readerOf(d.s, d.nc)) }
+
+// begin sends a transfer command over d and expects it to start (125 or 150) with the data
+// connection open: the scenario then moves the data itself through d.NetConn(). Block and
+// compressed mode need that, since the end of the file is in the data and the server may keep
+// the connection open (RFC 959 §3.3).
+func begin(d *Data, format string, args ...any) Reply {
+	command := fmt.Sprintf(format, args...)
+	first := d.Start("%s", command)
+	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), "%s", command)
+	ExpectWithOffset(1, d.Err()).NotTo(HaveOccurred(), "%s: the data connection", command)
+	return first
 }
 
-func isResetErr(err error) bool {
-	var ne net.Error
-	return !(errors.As(err, &ne) && ne.Timeout())
+// blockRetrieve sends a download command in block mode over d and decodes the data up to the
+// EOF block; it returns the decoded file and the final reply, which must be 226 or 250. The data
+// connection stays as the server leaves it.
+func blockRetrieve(s *S, c *Conn, d *Data, command string) (framed, Reply) {
+	first := begin(d, "%s", command)
+	f, err := decodeBlocks(readerOf(s, d.NetConn()))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s in block mode: the data must be blocks, the last one marked EOF", command)
+	_, final := finalReplies(c, first)
+	ExpectWithOffset(1, final).To(HaveReplyCode(226, 250), "%s in block mode", command)
+	return f, final
 }
 
-// finalReplies reads the replies that follow a 1yz until the completion; 110 restart-marker
-// replies are collected on the way.
-func finalReplies(c *Conn, first Reply) (marks []Reply, final Reply) {
-	final = first
-	for final.Class() == 1 {
-		final = c.Reply()
-		if final.Code == 110 {
-			marks = append(marks, final)
+// storeRaw sends an upload command over d, writes wire as it is and closes the data connection;
+// it returns the 110 replies and the final reply.
+func storeRaw(s *S, c *Conn, d *Data, command string, wire []byte) (marks []Reply, final Reply) {
+	begin(d, "%s", command)
+	nc := d.NetConn()
+	nc.SetWriteDeadline(time.Now().Add(s.ReplyTimeout() + time.Duration(len(wire)>>20)*time.Second))
+	_, err := nc.Write(wire)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "writing %d bytes on the data connection", len(wire))
+	c.CloseData(nc) // close_notify both ways under TLS
+	t := d.Finish()
+	for _, r := range t.Replies {
+		if r.Code == 110 {
+			marks = append(marks, r)
 		}
 	}
-	return marks, final
+	return marks, t.Final()
+}
+
+// closedByServer reads nc, discarding what still arrives, until the server closes it (the end
+// of the stream, or a reset). It returns an error when the connection is still open after a
+// reply timeout without data.
+func closedByServer(s *S, nc net.Conn) error {
+	n, err := io.Copy(io.Discard, readerOf(s, nc))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("the data connection was still open %v after the last of its %d further bytes", s.ReplyTimeout(), n)
+	}
+	return nil
 }
 
 // ---- block mode (RFC 959 §3.4.2) ----

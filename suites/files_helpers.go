@@ -1,18 +1,11 @@
 package suites
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	. "github.com/onsi/gomega"
 
@@ -20,60 +13,6 @@ import (
 )
 
 // Helpers of the scenarios of RFC 959 §4.1.3 (files, directories, listings, restart, abort).
-// Steps that only prepare what a scenario judges say "(setting up)" in their failure messages,
-// so that a reader knows the sentence under test was not reached.
-
-// setupStep words a preparation step for a failure message.
-func setupStep(format string, args ...any) string {
-	return "(setting up) " + fmt.Sprintf(format, args...)
-}
-
-// kindFor is the data connection a scenario uses when the kind is not what it checks: passive,
-// or active with --active; the RFC 2428 forms on IPv6, where PASV and PORT cannot work.
-func kindFor(s *S, c *Conn) DataKind {
-	v4 := c.RemoteAddr().IP.To4() != nil
-	switch {
-	case s.Settings.Active && v4:
-		return PORT
-	case s.Settings.Active:
-		return EPRT
-	case v4:
-		return PASV
-	default:
-		return EPSV
-	}
-}
-
-// typeImage sends TYPE I, so that files move byte for byte (RFC 959 §3.1.1.3).
-func typeImage(c *Conn) {
-	ExpectWithOffset(1, c.Cmd("TYPE I")).To(HaveReplyCode(200), setupStep("TYPE I"))
-}
-
-// upload stores data as p with STOR and expects the transfer to complete.
-func upload(s *S, c *Conn, p string, data []byte) {
-	t := c.Store(kindFor(s, c), data, "STOR %s", p)
-	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
-	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), setupStep("STOR %s: the data connection", p))
-	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), setupStep("STOR %s", p))
-}
-
-// retrieveFile runs RETR p and returns the transfer unjudged.
-func retrieveFile(s *S, c *Conn, p string) Transfer { return c.Retrieve(kindFor(s, c), "RETR %s", p) }
-
-// download retrieves p and expects the transfer to complete; it returns the bytes.
-func download(s *S, c *Conn, p string) []byte {
-	t := retrieveFile(s, c, p)
-	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), "RETR %s", p)
-	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), "RETR %s: the data connection", p)
-	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), "RETR %s", p)
-	return t.Data
-}
-
-// expectGone expects p to be unretrievable: RETR is refused, or at least does not complete.
-func expectGone(s *S, c *Conn, p, why string) {
-	t := retrieveFile(s, c, p)
-	ExpectWithOffset(1, t.Final().Class()).To(BeNumerically(">=", 4), "RETR %s answered %s, so the file is still there: %s", p, t.Final(), why)
-}
 
 // listing runs a listing command (LIST, NLST, with its argument) and returns the transfer.
 func listing(s *S, c *Conn, format string, args ...any) Transfer {
@@ -100,10 +39,7 @@ func nameOf(line string) string { return path.Base(strings.TrimRight(line, "/"))
 
 // nlstNames returns the NLST names of dir (its current directory when dir is "").
 func nlstNames(s *S, c *Conn, dir string) []string {
-	cmd := "NLST"
-	if dir != "" {
-		cmd += " " + dir
-	}
+	cmd := strings.TrimSpace("NLST " + dir)
 	t := listing(s, c, "%s", cmd)
 	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), setupStep("%s", cmd))
 	var out []string
@@ -127,26 +63,6 @@ func dirExists(c *Conn, dir, back string) bool {
 	ExpectWithOffset(1, c.Cmd("CWD %s", back)).To(HaveReplyCode(250), setupStep("CWD %s", back))
 	return true
 }
-
-// randomData returns n random bytes: content no server could produce by accident.
-func randomData(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
-}
-
-// fingerprint describes content for comparisons without printing megabytes.
-func fingerprint(b []byte) string {
-	sum := sha256.Sum256(b)
-	return fmt.Sprintf("%d bytes, sha256 %x", len(b), sum[:8])
-}
-
-// firstBytes is the start of b, for messages.
-func firstBytes(b []byte, n int) []byte { return b[:min(len(b), n)] }
-
-// quotedPath is a path as a 257 reply must show it: in double quotes, each quote doubled
-// (RFC 959 appendix II).
-func quotedPath(p string) string { return `"` + strings.ReplaceAll(p, `"`, `""`) + `"` }
 
 // fileAfter reads the "FILE: pppp" of a STOU preliminary reply (RFC 1123 §4.1.2.9) and makes
 // pppp absolute against dir. ok is false when the first line is not of that form.
@@ -179,39 +95,50 @@ func newNames(before, after []string) []string {
 	return out
 }
 
-// scratchDirOn returns the scenario's scratch directory on a condition's endpoint.
-func scratchDirOn(s *S, t Target) string { return s.ScratchOn(t) }
+// ---- live transfers ----
 
-// Live transfers: a scenario that must act while a transfer is under way (ABOR, a client that
-// breaks the data connection) holds the data connection itself. The harness's Data.Run always
-// completes a transfer, so the passive connection is made here, and only to the control
-// connection's own peer, as the harness does.
+// Live transfers: a scenario that must act while a transfer is under way (ABOR, STAT, a client
+// that breaks the data connection) holds the data connection itself, through Data.Start.
 
-// startLive sets up a passive data connection, connects to it, sends the transfer command and
-// returns the data connection with the command's first reply.
-func startLive(s *S, c *Conn, format string, args ...any) (net.Conn, Reply) {
-	kind := PASV
-	if c.RemoteAddr().IP.To4() == nil {
-		kind = EPSV
-	}
-	d, r := c.Data(kind)
-	ExpectWithOffset(1, d).NotTo(BeNil(), setupStep("%s was refused with %s; this scenario needs a passive data connection", kind, r))
-	port, err := livePort(kind, r)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("reading the %s reply", kind))
-	addr := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(port))
-	nc, err := net.DialTimeout("tcp", addr, time.Until(s.Deadline()))
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("opening the data connection to %s", addr))
-	s.Defer(func() { nc.Close() })
-	s.Note("data connection open: %s -> %s (held by the scenario)", nc.LocalAddr(), nc.RemoteAddr())
-	c.Send(format, args...)
-	first := c.Reply()
+// liveSize is the size of the files that scenarios download part of (ABOR, a broken data
+// connection, a command sent during the transfer): larger than the socket buffers of both ends
+// together, so the transfer is still under way until the client reads.
+const liveSize = 16 << 20
+
+// startLive starts a transfer over a data connection of the run's kind and returns it with the
+// command's first reply. After a 1yz the data connection is open (d.NetConn()), protected under
+// PROT P; it is closed when the scenario ends.
+func startLive(s *S, c *Conn, format string, args ...any) (*Data, Reply) {
+	d := dataFor(s, c)
+	first := d.Start(format, args...)
 	if first.Class() == 1 {
-		var err error
-		nc, err = c.SecureData(nc) // TLS after the 1yz under PROT P (RFC 4217 §12.6)
-		ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("protecting the data connection"))
-		s.Defer(func() { nc.Close() })
+		ExpectWithOffset(1, d.Err()).NotTo(HaveOccurred(), setupStep("opening the data connection of %s", first.Command))
 	}
-	return nc, first
+	return d, first
+}
+
+// liveDownload stores a file of liveSize bytes and starts its download in TYPE I: the transfer
+// is under way (125 or 150) when it returns, and the client has read nothing yet.
+func liveDownload(s *S, c *Conn, name string) (*Data, []byte) {
+	p := s.Path(name)
+	data := randomBytes(liveSize)
+	put(s, c, p, data)
+	d, first := startLive(s, c, "RETR %s", p)
+	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), setupStep("RETR %s", p))
+	return d, data
+}
+
+// liveUpload starts an upload in TYPE I and sends its first 64 KiB, leaving the data connection
+// open: the upload is under way when it returns.
+func liveUpload(s *S, c *Conn, name string) *Data {
+	p := s.Path(name)
+	typeImage(c)
+	d, first := startLive(s, c, "STOR %s", p)
+	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
+	_, err := d.NetConn().Write(randomBytes(64 << 10))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("sending the first 64 KiB"))
+	s.Note("64 KiB sent; the data connection stays open, so the upload is under way")
+	return d
 }
 
 // resetData closes a live data connection with a reset (SO_LINGER 0) rather than an orderly
@@ -226,22 +153,6 @@ func resetData(nc net.Conn) {
 	nc.Close()
 }
 
-var livePASV = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
-
-// livePort is the port a 227 (h1,h2,h3,h4,p1,p2) or 229 (|||port|) reply names.
-func livePort(kind DataKind, r Reply) (int, error) {
-	if kind == EPSV {
-		return ParseEPSV(r.Text())
-	}
-	m := livePASV.FindStringSubmatch(r.Text())
-	if m == nil {
-		return 0, fmt.Errorf("no h1,h2,h3,h4,p1,p2 in %s", r)
-	}
-	p1, _ := strconv.Atoi(m[5])
-	p2, _ := strconv.Atoi(m[6])
-	return p1<<8 | p2, nil
-}
-
 // readAtLeast reads n bytes from a live data connection, within the scenario's time.
 func readAtLeast(s *S, nc net.Conn, n int) {
 	nc.SetReadDeadline(s.Deadline())
@@ -249,12 +160,13 @@ func readAtLeast(s *S, nc net.Conn, n int) {
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("reading the first %d bytes of the download", n))
 }
 
-// closedWithin reads a live data connection until the server closes it (end of file or a reset)
-// or the wait times out. It returns the bytes read and whether the connection was closed.
-func closedWithin(nc net.Conn, wait time.Duration) (int64, bool) {
-	nc.SetReadDeadline(time.Now().Add(wait))
-	n, err := io.Copy(io.Discard, nc)
-	return n, err == nil || !errors.Is(err, os.ErrDeadlineExceeded)
+// readRest reads a live download to its end, each read within a reply timeout.
+func readRest(s *S, nc net.Conn) []byte {
+	got, err := io.ReadAll(readerOf(s, nc))
+	if err != nil {
+		s.Note("data connection: %v", err)
+	}
+	return got
 }
 
 // telnetIPSynch is the Telnet "Interrupt Process" then the "Synch" (IAC IP, IAC DM) that RFC 959
@@ -269,20 +181,14 @@ func sendIPSynch(s *S, c *Conn) {
 	c.SendRaw(telnetIPSynch, "")
 }
 
-// openFor sets up the data connection of a transfer before its REST: RFC 3659 §5.3 wants REST
-// to be "the last command issued before the data transfer command".
-func openFor(s *S, c *Conn) *Data {
-	kind := kindFor(s, c)
-	d, r := c.Data(kind)
-	ExpectWithOffset(1, d).NotTo(BeNil(), setupStep("%s was refused with %s", kind, r))
-	return d
-}
+// ---- restart ----
 
-// restarted runs a transfer restarted at octet n: the data connection set up first, then REST n
-// (which must answer 350), then the command. upload is the data to send, nil for a download.
+// restarted runs a transfer restarted at octet n: the data connection set up first (RFC 3659
+// §5.3 wants REST to be "the last command issued before the data transfer command"), then
+// REST n (which must answer 350), then the command. upload is the data to send, nil for a
+// download.
 func restarted(s *S, c *Conn, n int, upload []byte, format string, args ...any) Transfer {
-	d := openFor(s, c)
-	defer d.Close()
+	d := dataFor(s, c)
 	ExpectWithOffset(1, c.Cmd("REST %d", n)).To(HaveReplyCode(350), "REST %d", n)
 	return d.Run(fmt.Sprintf(format, args...), upload, upload != nil)
 }

@@ -1,8 +1,6 @@
 package suites
 
 import (
-	"fmt"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -18,7 +16,7 @@ var _ = Describe("RFC 1123 §4.1.2.9 STOU command", func() {
 		c := s.LoginAs(t, t.User, t.Password, "")
 		typeImage(c)
 		chdir(c, dir)
-		data := randomData(1234)
+		data := randomBytes(1234)
 		kind := kindFor(s, c)
 		if want == 125 && !kind.Passive() {
 			kind = PASV // only a passive connection can be open before the command
@@ -33,7 +31,7 @@ var _ = Describe("RFC 1123 §4.1.2.9 STOU command", func() {
 		p, ok := fileAfter(first, dir)
 		Expect(ok).To(BeTrue(), "the %d reply must read exactly \"%d FILE: pppp\", with pppp the file's pathname; got %q", first.Code, first.Code, first.Lines[0])
 		Expect(tr).To(HaveReplyCode(226, 250), "STOU's completion")
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), fmt.Sprintf("the file named in %q must be the one STOU wrote", first.Lines[0]))
+		expectSameBytes(download(s, c, p), data, "the file named in %q must be the one STOU wrote", first.Lines[0])
 	}
 
 	Scenario(Spec{
@@ -63,6 +61,6 @@ var _ = Describe("RFC 1123 §4.1.2.9 STOU command", func() {
 		Condition: CondAnnounceOpen,
 	}, func(s *S) {
 		rc := s.Condition(CondAnnounceOpen)
-		stouNames(s, rc.Target, scratchDirOn(s, rc.Target), 125)
+		stouNames(s, rc.Target, s.ScratchOn(rc.Target), 125)
 	})
 })

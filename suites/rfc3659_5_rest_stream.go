@@ -27,14 +27,13 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("restart.bin")
-		data := randomData(10_000)
+		data := randomBytes(10_000)
 		const n = 4321
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data)
+		put(s, c, p, data)
 		t := restarted(s, c, n, nil, "RETR %s", p)
 		Expect(t).To(HaveReplyCode(226, 250), "RETR after REST %d", n)
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(data[n:])), "RETR after REST %d must send octets %d to %d of the file", n, n, len(data))
+		expectSameBytes(t.Data, data[n:], "RETR after REST %d must send octets %d to %d of the file", n, n, len(data))
 	})
 
 	Scenario(Spec{
@@ -49,14 +48,13 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("resumed.bin")
-		data := randomData(10_000)
+		data := randomBytes(10_000)
 		const n = 6000
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data[:n])
+		put(s, c, p, data[:n])
 		t := restarted(s, c, n, data[n:], "STOR %s", p)
 		Expect(t).To(HaveReplyCode(226, 250), "STOR after REST %d", n)
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)),
+		expectSameBytes(download(s, c, p), data,
 			"the file held the first %d octets; REST %d and STOR of the rest must complete it", n, n)
 	})
 
@@ -72,13 +70,12 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("whole.bin")
-		data := randomData(3000)
+		data := randomBytes(3000)
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data)
+		put(s, c, p, data)
 		t := restarted(s, c, 0, nil, "RETR %s", p)
 		Expect(t).To(HaveReplyCode(226, 250))
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(data)), "RETR after REST 0 must send the entire file")
+		expectSameBytes(t.Data, data, "RETR after REST 0 must send the entire file")
 	})
 
 	Scenario(Spec{
@@ -93,14 +90,13 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("once.bin")
-		data := randomData(5000)
+		data := randomBytes(5000)
 		const n = 1000
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data)
+		put(s, c, p, data)
 		t := restarted(s, c, n, nil, "RETR %s", p)
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(data[n:])), "the restarted RETR")
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "a RETR with no REST before it must send the whole file")
+		expectSameBytes(t.Data, data[n:], "the restarted RETR")
+		expectSameBytes(download(s, c, p), data, "a RETR with no REST before it must send the whole file")
 	})
 
 	Scenario(Spec{
@@ -115,11 +111,10 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("misplaced.bin")
-		data := randomData(5000)
+		data := randomBytes(5000)
 		const n = 2500
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data)
+		put(s, c, p, data)
 		Expect(c.Cmd("REST %d", n)).To(HaveReplyCode(350))
 		// TYPE between REST and RETR, as some clients send it: any reply is allowed.
 		between := c.Cmd("TYPE I")
@@ -150,12 +145,10 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("short.bin")
-		data := randomData(1000)
+		data := randomBytes(1000)
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, data)
-		d := openFor(s, c)
-		defer d.Close()
+		put(s, c, p, data)
+		d := dataFor(s, c)
 		r := c.Cmd("REST %d", len(data)+5000)
 		s.Should(r.Code == 350, "3659:5.3", "REST beyond the end of the file answered %s; RFC 3659 §5.3: errors such as an out-of-range marker \"should be reported when the following transfer command is issued\"", r)
 		if r.Class() != 3 {
@@ -200,15 +193,13 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 			fmt.Fprintf(&text, "line %03d of a text file\n", i)
 		}
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, text.Bytes())
+		put(s, c, p, text.Bytes())
 		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200), setupStep("TYPE A"))
 		sent := download(s, c, p)
 		i := bytes.Index(sent[len(sent)/2:], []byte("\r\n"))
 		Expect(i).To(BeNumerically(">=", 0), setupStep("RETR in TYPE A sent no CRLF line ends"))
 		n := len(sent)/2 + i + 2 // the start of a line
-		d := openFor(s, c)
-		defer d.Close()
+		d := dataFor(s, c)
 		r := c.Cmd("REST %d", n)
 		if r.Class() != 3 {
 			// Some servers refuse restarts in TYPE A; §5.3 allows an error only for a marker that
@@ -218,7 +209,7 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		}
 		t := d.Run(fmt.Sprintf("RETR %s", p), nil, false)
 		Expect(t).To(HaveReplyCode(226, 250), "RETR in TYPE A after REST %d", n)
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(sent[n:])),
-			"in TYPE A, RETR after REST %d must send what a whole RETR sends from its octet %d: %q…", n, n, firstBytes(sent[n:], 30))
+		expectSameBytes(t.Data, sent[n:],
+			"in TYPE A, RETR after REST %d must send what a whole RETR sends from its octet %d: %q…", n, n, head(sent[n:], 30))
 	})
 })

@@ -48,13 +48,13 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
 		stored := getImage(s, c, p)
 		eol := lineEnd(stored, textLines)
 		Expect(eol).NotTo(BeEmpty(), "the server stored %q for the TYPE A upload %q: that is not the three lines with one line end each (CRLF must become the server's own line end, and nothing else may change)", stored, asciiText)
 		s.Note("the server stores text with the line end %q", eol)
 		setType(c, "A")
-		expectSameBytes(get(s, c, p), asciiText, "RETR in TYPE A of a file stored in TYPE A (RFC 959 §3.1: \"FTP implementations must return a file identical to the original if the parameters used to store and retrieve a file are the same\")")
+		expectSameBytes(download(s, c, p), asciiText, "RETR in TYPE A of a file stored in TYPE A (RFC 959 §3.1: \"FTP implementations must return a file identical to the original if the parameters used to store and retrieve a file are the same\")")
 	})
 
 	Scenario(Spec{
@@ -72,7 +72,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		p := s.Path("lf.txt")
 		put(s, c, p, []byte(strings.Join(textLines, "\n")+"\n"))
 		setType(c, "A")
-		got := get(s, c, p)
+		got := download(s, c, p)
 		expectSameBytes(got, asciiText, "RETR in TYPE A of a file stored in TYPE I with LF line ends: in NVT-ASCII every line ends in CRLF")
 	})
 
@@ -90,10 +90,10 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
-		nonPrint := get(s, c, p) // TYPE A is TYPE A N: Non-print is the default format
+		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		nonPrint := download(s, c, p) // TYPE A is TYPE A N: Non-print is the default format
 		Expect(c.Cmd("TYPE A T")).To(HaveReplyCode(200), "TYPE A T")
-		expectSameBytes(get(s, c, p), nonPrint, "RETR in TYPE A T compared with TYPE A N")
+		expectSameBytes(download(s, c, p), nonPrint, "RETR in TYPE A T compared with TYPE A N")
 	})
 
 	Scenario(Spec{
@@ -111,7 +111,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		data := []byte("binary\nwith\nline feeds\r\nand CRs\r\x00\xff")
 		put(s, c, p, data) // TYPE I, then STOR
 		for i := 1; i <= 2; i++ {
-			expectSameBytes(get(s, c, p), data, "RETR number %d after one TYPE I (no TYPE sent since)", i)
+			expectSameBytes(download(s, c, p), data, "RETR number %d after one TYPE I (no TYPE sent since)", i)
 		}
 	})
 
@@ -129,9 +129,9 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
 		fresh := s.Login()
-		expectSameBytes(get(s, fresh, p), asciiText, "RETR on a new session that sent no TYPE (the default is ASCII Non-print)")
+		expectSameBytes(download(s, fresh, p), asciiText, "RETR on a new session that sent no TYPE (the default is ASCII Non-print)")
 	})
 
 	// ---- EBCDIC ----
@@ -151,9 +151,9 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		p := s.Path("text.txt")
 		line := "HELLO World 0123456789."
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), []byte(line+"\r\n"), "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(c.Store(kindFor(s, c), []byte(line+"\r\n"), "STOR %s", p), "STOR in TYPE A")
 		setType(c, "E")
-		got := get(s, c, p)
+		got := download(s, c, p)
 		want := ebcdicInvariant(line)
 		Expect(len(got)).To(BeNumerically(">", len(want)), "RETR in TYPE E sent %q", got)
 		expectSameBytes(got[:len(want)], want, "the characters %q in TYPE E (letters, digits, space and period are the same in every EBCDIC code page)", line)
@@ -174,10 +174,10 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), []byte("ONE\r\nTWO\r\n"), "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(c.Store(kindFor(s, c), []byte("ONE\r\nTWO\r\n"), "STOR %s", p), "STOR in TYPE A")
 		setType(c, "E")
 		want := append(append(ebcdicInvariant("ONE"), ebcdicNL), append(ebcdicInvariant("TWO"), ebcdicNL)...)
-		expectSameBytes(get(s, c, p), want, "RETR in TYPE E of two lines (each must end in NL, 0x15)")
+		expectSameBytes(download(s, c, p), want, "RETR in TYPE E of two lines (each must end in NL, 0x15)")
 	})
 
 	Scenario(Spec{
@@ -195,9 +195,9 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		p := s.Path("ebcdic.txt")
 		line := "EBCDIC text 42."
 		setType(c, "E")
-		expectTransferred(store(c, dataKindFor(s, c), append(ebcdicInvariant(line), ebcdicNL), "STOR %s", p), "STOR in TYPE E")
+		expectTransferred(c.Store(kindFor(s, c), append(ebcdicInvariant(line), ebcdicNL), "STOR %s", p), "STOR in TYPE E")
 		setType(c, "A")
-		expectSameBytes(get(s, c, p), []byte(line+"\r\n"), "RETR in TYPE A of the line %q stored in TYPE E", line)
+		expectSameBytes(download(s, c, p), []byte(line+"\r\n"), "RETR in TYPE A of the line %q stored in TYPE E", line)
 	})
 
 	// ---- local byte ----
@@ -217,8 +217,8 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		p := s.Path("local.bin")
 		data := append([]byte("lone LF\n, CRLF\r\n, lone CR\r."), randomBytes(4096)...)
 		setType(c, "L 8")
-		expectTransferred(store(c, dataKindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
-		expectSameBytes(get(s, c, p), data, "RETR in TYPE L 8 of a file stored in TYPE L 8")
+		expectTransferred(c.Store(kindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
+		expectSameBytes(download(s, c, p), data, "RETR in TYPE L 8 of a file stored in TYPE L 8")
 	})
 
 	Scenario(Spec{
@@ -236,7 +236,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		p := s.Path("local.bin")
 		data := []byte("line one\nline two\r\nbinary \x00\xff\x80\r")
 		setType(c, "L 8")
-		expectTransferred(store(c, dataKindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
+		expectTransferred(c.Store(kindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
 		expectSameBytes(getImage(s, c, p), data, "RETR in TYPE I of a file stored in TYPE L 8")
 	})
 
@@ -258,8 +258,8 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		records := [][]byte{[]byte("first record"), []byte(""), []byte("third record, after an empty one")}
 		setType(c, "A")
 		recordStructure(c)
-		expectTransferred(store(c, dataKindFor(s, c), encodeRecordStream(records), "STOR %s", p), "STOR in STRU R")
-		raw := get(s, c, p)
+		expectTransferred(c.Store(kindFor(s, c), encodeRecordStream(records), "STOR %s", p), "STOR in STRU R")
+		raw := download(s, c, p)
 		f, err := decodeRecordStream(raw)
 		Expect(err).NotTo(HaveOccurred(), "RETR in STRU R sent % X", head(raw, 64))
 		Expect(f.EOF).To(BeTrue(), "RETR in STRU R must end with the EOF code (0xFF 0x02 or 0xFF 0x03)")
@@ -281,9 +281,9 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A, STRU F")
+		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A, STRU F")
 		recordStructure(c)
-		raw := get(s, c, p)
+		raw := download(s, c, p)
 		f, err := decodeRecordStream(raw)
 		Expect(err).NotTo(HaveOccurred(), "RETR in STRU R sent % X", head(raw, 64))
 		Expect(f.EOF).To(BeTrue(), "RETR in STRU R sent % X: no EOF code (0xFF 0x02 or 0xFF 0x03) at the end", raw[max(0, len(raw)-8):])
@@ -305,8 +305,8 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		records := [][]byte{[]byte("a\xffb"), []byte("\xff\x01\xff\x02"), []byte("\xff")}
 		setType(c, "I")
 		recordStructure(c)
-		expectTransferred(store(c, dataKindFor(s, c), encodeRecordStream(records), "STOR %s", p), "STOR in TYPE I, STRU R, with 0xFF data bytes doubled")
-		raw := get(s, c, p)
+		expectTransferred(c.Store(kindFor(s, c), encodeRecordStream(records), "STOR %s", p), "STOR in TYPE I, STRU R, with 0xFF data bytes doubled")
+		raw := download(s, c, p)
 		f, err := decodeRecordStream(raw)
 		Expect(err).NotTo(HaveOccurred(), "RETR in STRU R sent % X", head(raw, 64))
 		Expect(f.Records).To(Equal(records), "records with 0xFF data bytes, retrieved in STRU R (wire % X)", head(raw, 64))
@@ -329,9 +329,9 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		Expect(cond.Path).NotTo(BeEmpty(), "the page-structure condition must name a file (path)")
 		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
 		setType(c, "I")
-		whole := get(s, c, cond.Path)
+		whole := download(s, c, cond.Path)
 		Expect(c.Cmd("STRU P")).To(HaveReplyCode(200))
-		raw := get(s, c, cond.Path)
+		raw := download(s, c, cond.Path)
 		pages, err := decodePages(raw)
 		Expect(err).NotTo(HaveOccurred(), "RETR %s in STRU P sent % X…", cond.Path, head(raw, 32))
 		var data []byte
@@ -364,11 +364,11 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		cond := s.Condition(CondPageStructure)
 		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		p := path.Join(scratchOn(s, cond.Target), "pages.dat")
+		p := path.Join(s.ScratchOn(cond.Target), "pages.dat")
 		setType(c, "I")
 		Expect(c.Cmd("STRU P")).To(HaveReplyCode(200))
 		// A page of type 9: RFC 959 §3.1.2.3 defines the types 0 to 3 only.
-		t := store(c, dataKindFor(s, c), []byte("\x04\x01\x02\x09hi\x04\x02\x00\x00"), "STOR %s", p)
+		t := c.Store(kindFor(s, c), []byte("\x04\x01\x02\x09hi\x04\x02\x00\x00"), "STOR %s", p)
 		Expect(t).To(HaveReplyCode(551, 451), "an upload with a page of unknown type (9) must not succeed")
 		s.Prefer(t.Final(), 551)
 	})
@@ -392,7 +392,7 @@ func scratchOn(s *S, t Target) string {
 	s.ScratchOn(t)
 	c := s.LoginAs(t, t.User, t.Password, "")
 	prefix := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-"
-	listing := retrieve(c, dataKindFor(s, c), "NLST %s", t.Scratch)
+	listing := c.Retrieve(kindFor(s, c), "NLST %s", t.Scratch)
 	ExpectWithOffset(1, listing).To(HaveReplyCode(226, 250), "NLST of the scratch root %s", t.Scratch)
 	for _, l := range strings.Split(string(listing.Data), "\n") {
 		name := path.Base(strings.TrimRight(l, "\r"))

@@ -60,8 +60,8 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 			for _, n := range integritySizes {
 				data := randomBytes(n)
 				p := s.Path(fmt.Sprintf("image-%d.bin", n))
-				expectTransferred(store(c, k.kind, data, "STOR %s", p), fmt.Sprintf("STOR of %d bytes over %s", n, k.kind))
-				t := retrieve(c, k.kind, "RETR %s", p)
+				expectTransferred(c.Store(k.kind, data, "STOR %s", p), fmt.Sprintf("STOR of %d bytes over %s", n, k.kind))
+				t := c.Retrieve(k.kind, "RETR %s", p)
 				expectTransferred(t, fmt.Sprintf("RETR of %d bytes over %s", n, k.kind))
 				expectSameBytes(t.Data, data, "RETR over %s in TYPE I of the %d-byte file just stored", k.kind, n)
 			}
@@ -84,7 +84,7 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 			c := s.Login()
 			needIPv4(c, k.kind)
 			put(s, c, s.Path("listed-file.txt"), []byte("listed\n"))
-			t := retrieve(c, k.kind, "LIST %s", s.Scratch())
+			t := c.Retrieve(k.kind, "LIST %s", s.Scratch())
 			expectTransferred(t, "LIST over "+string(k.kind))
 			Expect(string(t.Data)).To(ContainSubstring("listed-file.txt"), "the listing of %s over %s", s.Scratch(), k.kind)
 		})
@@ -103,7 +103,7 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 	}, func(s *S) {
 		cond := s.Condition(CondAnnounceOpen)
 		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		t := retrieve(c, PASV, "LIST") // the harness connects right after 227, before LIST
+		t := c.Retrieve(PASV, "LIST") // the harness connects right after 227, before LIST
 		Expect(t.First()).To(HaveReplyCode(125), "the data connection was open before LIST: 150 would announce one about to be opened")
 		Expect(t.DataErr).NotTo(HaveOccurred())
 		Expect(t).To(HaveReplyCode(226, 250))

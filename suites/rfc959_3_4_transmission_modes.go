@@ -27,30 +27,33 @@ func runsOfBytes() []byte {
 	return b
 }
 
-// blockRetrieve sends RETR (or another download) in block mode over raw and decodes the data;
-// it returns the decoded file and the final reply. A 226 must have closed the connection.
-func blockRetrieve(raw *rawData, command string) (framed, Reply) {
-	c := raw.c
-	first := c.Cmd("%s", command)
-	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), "%s in block mode", command)
-	raw.started()
-	f, err := decodeBlocks(raw.reader())
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s in block mode: the data must be blocks, the last one marked EOF", command)
+// compressedRetrieve sends RETR p in compressed mode over a new data connection and decodes the
+// data up to the EOF escape, with filler as the byte filler strings stand for.
+func compressedRetrieve(s *S, c *Conn, p string, filler byte) framed {
+	d := dataFor(s, c)
+	first := begin(d, "RETR %s", p)
+	f, err := decodeCompressed(readerOf(s, d.NetConn()), filler)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "RETR in compressed mode (filler 0x%02X)", filler)
 	_, final := finalReplies(c, first)
-	ExpectWithOffset(1, final).To(HaveReplyCode(226, 250), "%s in block mode", command)
-	return f, final
+	ExpectWithOffset(1, final).To(HaveReplyCode(226, 250))
+	return f
 }
 
-// rawStore sends an upload command over raw, writes wire and closes the data connection; it
-// returns the 110 replies and the final reply.
-func rawStore(raw *rawData, command string, wire []byte) ([]Reply, Reply) {
-	c := raw.c
-	first := c.Cmd("%s", command)
-	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), "%s", command)
-	raw.started()
-	raw.write(wire)
-	c.CloseData(raw.nc)
-	return finalReplies(c, first)
+// keptOpen logs in to the server of the keep-data condition and runs NLST in block mode over a
+// new data connection, which that server keeps open (250). It skips the scenario when the server
+// closed the connection (226) instead.
+func keptOpen(s *S) (*Conn, *Data) {
+	cond := s.Condition(CondKeepData)
+	c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
+	ExpectWithOffset(1, c.Cmd("MODE B")).To(HaveReplyCode(200))
+	d := dataFor(s, c)
+	_, final := blockRetrieve(s, c, d, "NLST")
+	if final.Code == 226 {
+		ExpectWithOffset(1, closedByServer(s, d.NetConn())).To(Succeed(), "226 means \"Closing data connection\"")
+		Skip("the server closed the data connection after the block-mode transfer (226): nothing was kept open")
+	}
+	ExpectWithOffset(1, final).To(HaveReplyCode(250))
+	return c, d
 }
 
 var markReply = regexp.MustCompile(`^MARK (\S+) = (\S+)$`)
@@ -75,7 +78,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 			s.Note("MODE B answered %s: only MODE S itself is checked", r)
 		}
 		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
-		expectSameBytes(get(s, c, p), data, "RETR after MODE S: the bytes themselves, closed by the end of the connection")
+		expectSameBytes(download(s, c, p), data, "RETR after MODE S: the bytes themselves, closed by the end of the connection")
 	})
 
 	Scenario(Spec{
@@ -92,7 +95,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		p := s.Path("escapes.bin")
 		data := []byte("\xff\x01\xff\x02\xff\x03\xff\xffdata\xff")
 		put(s, c, p, data)
-		expectSameBytes(get(s, c, p), data, "RETR in stream mode, file structure, of bytes that look like record-structure escapes")
+		expectSameBytes(download(s, c, p), data, "RETR in stream mode, file structure, of bytes that look like record-structure escapes")
 	})
 
 	// ---- block mode ----
@@ -114,7 +117,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		data := randomBytes(2*64<<10 + 3)
 		put(s, c, p, data)
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		f, final := blockRetrieve(openRaw(s, c), "RETR "+p)
+		f, final := blockRetrieve(s, c, dataFor(s, c), "RETR "+p)
 		Expect(f.EOF).To(BeTrue())
 		expectSameBytes(f.Data, data, "the data of the blocks (restart markers apart)")
 		s.Note("%d restart markers, final reply %s", len(f.Markers), final)
@@ -141,7 +144,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		e.eof()
 		setType(c, "I")
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		_, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
+		_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250), "STOR in block mode")
 		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
 		expectSameBytes(getImage(s, c, p), data, "the file stored from block-mode data, retrieved in stream mode")
@@ -173,9 +176,9 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		setType(c, "A")
 		recordStructure(c)
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		_, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
+		_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250), "STOR of records in block mode")
-		f, _ := blockRetrieve(openRaw(s, c), "RETR "+p)
+		f, _ := blockRetrieve(s, c, dataFor(s, c), "RETR "+p)
 		Expect(f.EORs).To(Equal(len(records)), "blocks flagged EOR: RFC 959 §3.4: \"all the end-of-record markers (EOR) are explicit, including the final one\"")
 		Expect(f.Records).To(Equal(records), "the records retrieved in block mode")
 	})
@@ -196,13 +199,13 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		p := s.Path("closed.bin")
 		put(s, c, p, randomBytes(3000))
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		_, final := blockRetrieve(raw, "RETR "+p)
+		d := dataFor(s, c)
+		_, final := blockRetrieve(s, c, d, "RETR "+p)
 		if final.Code == 250 {
 			s.Note("the server kept the data connection open (250): a server option (RFC 959 §3.2)")
 			return
 		}
-		Expect(raw.closed()).To(Succeed(), "the transfer ended with %s", final)
+		Expect(closedByServer(s, d.NetConn())).To(Succeed(), "the transfer ended with %s", final)
 	})
 
 	// ---- compressed mode ----
@@ -224,14 +227,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		data := runsOfBytes()
 		put(s, c, p, data)
 		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		first := c.Cmd("RETR %s", p)
-		Expect(first).To(HaveReplyCode(125, 150))
-		raw.started()
-		f, err := decodeCompressed(raw.reader(), 0)
-		Expect(err).NotTo(HaveOccurred(), "RETR in compressed mode, TYPE I (filler: zero bytes)")
-		_, final := finalReplies(c, first)
-		Expect(final).To(HaveReplyCode(226, 250))
+		f := compressedRetrieve(s, c, p, 0) // TYPE I: the filler is the zero byte
 		expectSameBytes(f.Data, data, "the data decoded from compressed mode")
 	})
 
@@ -250,16 +246,9 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		p := s.Path("columns.txt")
 		text := []byte("name" + string(bytes.Repeat([]byte{' '}, 40)) + "value\r\n" + "x" + string(bytes.Repeat([]byte{' '}, 70)) + "y\r\n")
 		setType(c, "A")
-		expectTransferred(store(c, dataKindFor(s, c), text, "STOR %s", p), "STOR in TYPE A")
+		expectTransferred(c.Store(kindFor(s, c), text, "STOR %s", p), "STOR in TYPE A")
 		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		first := c.Cmd("RETR %s", p)
-		Expect(first).To(HaveReplyCode(125, 150))
-		raw.started()
-		f, err := decodeCompressed(raw.reader(), ' ')
-		Expect(err).NotTo(HaveOccurred(), "RETR in compressed mode, TYPE A")
-		_, final := finalReplies(c, first)
-		Expect(final).To(HaveReplyCode(226, 250))
+		f := compressedRetrieve(s, c, p, ' ')
 		expectSameBytes(f.Data, text, "the text decoded from compressed mode with the space as filler")
 	})
 
@@ -282,7 +271,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		e.eof()
 		setType(c, "I")
 		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
-		_, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
+		_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250), "STOR in compressed mode")
 		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
 		expectSameBytes(getImage(s, c, p), data, "the file stored from compressed-mode data, retrieved in stream mode")
@@ -311,7 +300,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		e.eof()
 		setType(c, "I")
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		marks, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
+		marks, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250))
 		if len(marks) == 0 {
 			Skip("no 110 reply: the server does not return restart markers (RFC 959 §3.5: \"if it implements the restart procedure\")")
@@ -344,7 +333,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		// The connection is closed here, without EOF: a failure in the middle of the file.
 		setType(c, "I")
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		marks, final := rawStore(openRaw(s, c), "STOR "+p, e.out)
+		marks, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).NotTo(BePositiveCompletion(), "the block-mode data ended without EOF: RFC 959 §3.4: \"All data transfers must be completed with an end-of-file (EOF)\"")
 		if len(marks) == 0 {
 			Skip("no 110 reply: the server does not return restart markers (RFC 959 §3.5: \"if it implements the restart procedure\")")
@@ -358,7 +347,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		var rest blockEncoder
 		rest.data(part2, 4096)
 		rest.eof()
-		_, final = rawStore(openRaw(s, c), "STOR "+p, rest.out)
+		_, final = storeRaw(s, c, dataFor(s, c), "STOR "+p, rest.out)
 		Expect(final).To(HaveReplyCode(226, 250), "STOR after REST %s", m[2])
 		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
 		expectSameBytes(getImage(s, c, p), append(part1, part2...), "the file after the restarted upload (the part before the marker, then the rest)")
@@ -381,7 +370,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		data := randomBytes(40 << 10)
 		put(s, c, p, data)
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		f, _ := blockRetrieve(openRaw(s, c), "RETR "+p)
+		f, _ := blockRetrieve(s, c, dataFor(s, c), "RETR "+p)
 		expectSameBytes(f.Data, data, "RETR in block mode")
 		var mk *marker
 		for i := range f.Markers {
@@ -395,7 +384,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		r := c.Cmd("REST %s", mk.Text)
 		s.Offered("REST", r)
 		Expect(r).To(HaveReplyCode(350), "REST with the marker %q the server sent after %d bytes", mk.Text, mk.Offset)
-		again, _ := blockRetrieve(openRaw(s, c), "RETR "+p)
+		again, _ := blockRetrieve(s, c, dataFor(s, c), "RETR "+p)
 		expectSameBytes(again.Data, data[mk.Offset:], "RETR after REST %s (the marker came after %d bytes of data)", mk.Text, mk.Offset)
 	})
 
@@ -413,22 +402,13 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Feature:   "MODE-B",
 		Condition: CondKeepData,
 	}, func(s *S) {
-		cond := s.Condition(CondKeepData)
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		_, final := blockRetrieve(raw, "NLST")
-		if final.Code == 226 {
-			Expect(raw.closed()).To(Succeed(), "226 means \"Closing data connection\"")
-			Skip("the server closed the data connection after the block-mode transfer (226): nothing was kept open")
-		}
-		Expect(final).To(HaveReplyCode(250))
-		second := c.Cmd("NLST")
+		c, d := keptOpen(s)
+		second := d.Start("NLST")
 		Expect(second).To(HaveReplyCode(125), "the data connection is still open from the previous transfer (RFC 959 §4.2.1: \"125 Data connection already open; transfer starting.\")")
-		f, err := decodeBlocks(raw.reader())
+		f, err := decodeBlocks(readerOf(s, d.NetConn()))
 		Expect(err).NotTo(HaveOccurred(), "the second NLST on the kept-open connection")
 		Expect(f.EOF).To(BeTrue())
-		_, final = finalReplies(c, second)
+		_, final := finalReplies(c, second)
 		Expect(final).To(HaveReplyCode(226, 250))
 	})
 
@@ -444,23 +424,16 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Feature:   "MODE-B",
 		Condition: CondKeepData,
 	}, func(s *S) {
-		cond := s.Condition(CondKeepData)
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		_, final := blockRetrieve(raw, "NLST")
-		if final.Code == 226 {
-			Skip("the server closed the data connection after the block-mode transfer (226): nothing was kept open")
-		}
+		c, d := keptOpen(s)
 		r := c.Cmd("ABOR")
 		Expect(r).To(HaveReplyCode(225, 226))
 		if r.Code == 226 {
-			Expect(raw.closed()).To(Succeed(), "ABOR answered 226, \"Closing data connection\": the idle data connection must be closed")
+			Expect(closedByServer(s, d.NetConn())).To(Succeed(), "ABOR answered 226, \"Closing data connection\": the idle data connection must be closed")
 			return
 		}
-		next := c.Cmd("NLST")
+		next := d.Start("NLST")
 		Expect(next).To(HaveReplyCode(125), "ABOR answered 225, \"Data connection open\": the next transfer uses that connection")
-		f, err := decodeBlocks(raw.reader())
+		f, err := decodeBlocks(readerOf(s, d.NetConn()))
 		Expect(err).NotTo(HaveOccurred(), "NLST on the connection ABOR kept open")
 		Expect(f.EOF).To(BeTrue())
 		finalReplies(c, next)
@@ -478,17 +451,15 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Feature:   "MODE-B",
 		Condition: CondKeepData,
 	}, func(s *S) {
-		cond := s.Condition(CondKeepData)
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		raw := openRaw(s, c)
-		_, final := blockRetrieve(raw, "NLST")
-		if final.Code == 226 {
-			Skip("the server closed the data connection after the block-mode transfer (226): nothing was kept open")
+		c, kept := keptOpen(s)
+		kind := PASV
+		if c.RemoteAddr().IP.To4() == nil {
+			kind = EPSV
 		}
-		next := openRaw(s, c) // PASV: "3. The port specification is changed by a command from the user."
-		Expect(raw.closed()).To(Succeed(), "PASV changed the port specification: the kept-open data connection must be closed")
-		_, final = blockRetrieve(next, "NLST")
-		Expect(final).To(HaveReplyCode(226, 250), "NLST over the new passive port")
+		next := openData(c, kind) // "3. The port specification is changed by a command from the user."
+		s.Defer(next.Close)
+		Expect(closedByServer(s, kept.NetConn())).To(Succeed(), "%s changed the port specification: the kept-open data connection must be closed", next.Kind)
+		_, final := blockRetrieve(s, c, next, "NLST")
+		Expect(final).To(HaveReplyCode(226, 250), "NLST over the new data connection")
 	})
 })

@@ -198,7 +198,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 			expectRefused(r, line+" before login")
 			s.Prefer(r, 530)
 		}
-		expectSameBytes(get(s, owner, keep), typeSampleData, "the file that DELE and RNFR named before login")
+		expectSameBytes(download(s, owner, keep), typeSampleData, "the file that DELE and RNFR named before login")
 		Expect(owner.Cmd("RMD %s", made)).NotTo(BePositiveCompletion(), "MKD before login must not have made the directory")
 	})
 
@@ -311,7 +311,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		} else if r.Code == 331 {
 			Expect(c.Cmd("PASS %s", t.Password)).To(HaveReplyCode(230, 202))
 		}
-		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(kindFor(s, c), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before the new USER; the transfer parameters must be unchanged")
 	})
@@ -470,7 +470,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		sample := storeTypeSample(s, c, s.Path("lines.txt"))
 		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
 		Expect(c.Cmd("CWD %s", s.Scratch())).To(HaveReplyCode(250))
-		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(kindFor(s, c), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("I"), "TYPE I was set before CWD; transfer parameters are unchanged by CWD")
 	})
@@ -508,7 +508,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		rc := s.Condition(CondMount)
 		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
 		Expect(c.Cmd("SMNT %s", rc.Path)).To(HaveReplyCode(250, 202))
-		Expect(c.Retrieve(defaultKind(s), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
+		Expect(c.Retrieve(kindFor(s, c), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
 	})
 
 	Scenario(Spec{
@@ -569,7 +569,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
 		reinitialize(c)
 		Expect(c.Login(t.User, t.Password, "")).To(Succeed())
-		got := c.Retrieve(defaultKind(s), "RETR %s", sample.path)
+		got := c.Retrieve(kindFor(s, c), "RETR %s", sample.path)
 		Expect(got).To(HaveReplyCode(226, 250))
 		Expect(sample.typeOf(got.Data)).To(Equal("A"), "after REIN the type is the default, ASCII (RFC 959 §5.1)")
 	})
@@ -657,9 +657,9 @@ var typeSampleData = []byte("first line\nsecond line\nthird line\n")
 // scenario when the server sends the same bytes in both (then the type cannot be observed).
 func storeTypeSample(s *S, c *Conn, p string) typeSample {
 	put(s, c, p, typeSampleData)
-	image := get(s, c, p)
+	image := download(s, c, p)
 	setType(c, "A")
-	ascii := get(s, c, p)
+	ascii := download(s, c, p)
 	if bytes.Equal(image, ascii) {
 		Skip("the server sends the same bytes in TYPE A and TYPE I, so which type is in effect cannot be observed")
 	}
@@ -677,19 +677,11 @@ func (t typeSample) typeOf(data []byte) string {
 	return fmt.Sprintf("neither (%q)", data)
 }
 
-// expectRefused fails unless r is a negative reply (4yz or 5yz): the command was not carried out,
-// nor begun (1yz), nor taken as the first of a sequence (3yz).
-func expectRefused(r Reply, what string) {
-	Expect(r).NotTo(BePositivePreliminary(), what)
-	Expect(r).NotTo(BePositiveCompletion(), what)
-	Expect(r).NotTo(BePositiveIntermediate(), what)
-}
-
 // transferBeforeLogin tries a transfer command on a connection that has not logged in: the data
 // connection set-up first (refused, as a rule), then the command. It returns the reply that
 // decides whether anything was transferred: the refusal, or the command's first reply.
 func transferBeforeLogin(s *S, c *Conn, line string) Reply {
-	d, r := c.Data(defaultKind(s))
+	d, r := c.Data(kindFor(s, c))
 	if d == nil {
 		s.Note("the data connection set-up before login was refused (%s)", r)
 		return c.Cmd("%s", line)
@@ -698,12 +690,8 @@ func transferBeforeLogin(s *S, c *Conn, line string) Reply {
 	return d.Run(line, nil, false).First()
 }
 
-// bigFileSize is larger than what loopback TCP buffers hold while nobody reads, so that a
-// download of it is still in progress until the client reads.
-const bigFileSize = 16 << 20
-
-// commandDuringRetrieve stores a big file, starts its download, sends line while the transfer is
-// in progress (the client reads nothing until then), reads the whole file and then the two
+// commandDuringRetrieve starts the download of a big file, sends line while the transfer is in
+// progress (the client reads nothing until then), reads the whole file and then the two
 // replies: the transfer must complete (226 or 250, every byte) and line gets its own reply, which
 // check judges. RFC 959 §4.1.1 asks this of USER, REIN and QUIT. queued says whether line's reply
 // should come after the transfer's: RFC 959 §4.2 says servers "should queue any commands that
@@ -711,18 +699,9 @@ const bigFileSize = 16 << 20
 // be sent during a transfer, and lets the server answer it at once and close after the transfer.
 func commandDuringRetrieve(s *S, line string, queued bool, check func(c *Conn, r Reply)) {
 	c := s.Login()
-	p := s.Path("big.bin")
-	data := bytes.Repeat([]byte("ftpconform-transfer-in-progress\n"), bigFileSize/32)
-	put(s, c, p, data)
-
-	d := openRaw(s, c)
-	r := c.Cmd("RETR %s", p)
-	Expect(r).To(BePositivePreliminary())
+	d, data := liveDownload(s, c, "big.bin")
 	c.Send("%s", line)
-	got, err := d.readAll()
-	if err != nil {
-		s.Note("data connection: %v", err)
-	}
+	got := readRest(s, d.NetConn())
 	var transfer, answer *Reply
 	answeredFirst := false
 	for range 3 {

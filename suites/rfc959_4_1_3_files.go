@@ -58,7 +58,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		Writes:   true,
 	}, func(s *S) {
 		from, to := s.Path("before.bin"), s.Path("after.bin")
-		data := randomData(3000)
+		data := randomBytes(3000)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, from, data)
@@ -66,7 +66,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		Expect(c.Cmd("RNTO %s", to)).To(HaveReplyCode(250))
 		t := retrieveFile(s, c, to)
 		Expect(t).To(HaveReplyCode(226, 250), "RNTO answered 250, so the file must now be %s", to)
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(data)), "after the rename, %s must hold the file", to)
+		expectSameBytes(t.Data, data, "after the rename, %s must hold the file", to)
 		expectGone(s, c, from, "a renamed file no longer has its old name")
 	})
 
@@ -118,7 +118,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		Writes:   true,
 	}, func(s *S) {
 		from, to := s.Path("stays.bin"), s.Path("not-renamed.bin")
-		data := randomData(500)
+		data := randomBytes(500)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, from, data)
@@ -128,7 +128,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		r := c.Cmd("RNTO %s", to)
 		Expect(r).To(BePermanentNegative(), "RNTO after TYPE I: the RNFR was not immediately before it")
 		s.Prefer(r, 503)
-		Expect(fingerprint(download(s, c, from))).To(Equal(fingerprint(data)), "the refused rename must leave %s in place", from)
+		expectSameBytes(download(s, c, from), data, "the refused rename must leave %s in place", from)
 		expectGone(s, c, to, "the refused rename must not create the new name")
 	})
 
@@ -146,7 +146,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 	}, func(s *S) {
 		rc := s.Condition(CondRefusedName)
 		from, to := s.Path("allowed.bin"), s.Path(rc.Name)
-		data := randomData(500)
+		data := randomBytes(500)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, from, data)
@@ -154,6 +154,6 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: DELE, RNFR, RNTO", func(
 		r := c.Cmd("RNTO %s", to)
 		Expect(r).To(BePermanentNegative(), "RNTO to the refused name %s", rc.Name)
 		s.Prefer(r, 553)
-		Expect(fingerprint(download(s, c, from))).To(Equal(fingerprint(data)), "the refused rename must leave %s in place", from)
+		expectSameBytes(download(s, c, from), data, "the refused rename must leave %s in place", from)
 	})
 })

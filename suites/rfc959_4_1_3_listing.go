@@ -18,7 +18,7 @@ var listed = []string{"alpha-listed.txt", "beta-listed.bin", "gamma-listed"}
 func populate(s *S, c *Conn, dir string) {
 	typeImage(c)
 	upload(s, c, path.Join(dir, listed[0]), []byte("alpha\n"))
-	upload(s, c, path.Join(dir, listed[1]), randomData(300))
+	upload(s, c, path.Join(dir, listed[1]), randomBytes(300))
 	ExpectWithOffset(1, c.Cmd("MKD %s", path.Join(dir, listed[2]))).To(HaveReplyCode(257), setupStep("MKD %s", listed[2]))
 }
 
@@ -171,7 +171,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		s.Offered("LIST", t.First())
 		Expect(t).To(HaveReplyCode(226, 250))
 		Expect(listLines(t.Data)).NotTo(BeEmpty())
-		Expect(bareLF(t.Data)).To(BeFalse(), "LIST in TYPE I sent lines ending in a bare LF: %q", firstBytes(t.Data, 200))
+		Expect(bareLF(t.Data)).To(BeFalse(), "LIST in TYPE I sent lines ending in a bare LF: %q", head(t.Data, 200))
 	})
 
 	Scenario(Spec{
@@ -198,8 +198,8 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 			got = append(got, nameOf(l))
 		}
 		slices.Sort(got)
-		Expect(got).To(Equal(listed), "NLST %s must give exactly the names, one a line; it sent %q", dir, firstBytes(t.Data, 300))
-		s.Should(!bareLF(t.Data), "959:3.1.1.1", "NLST in TYPE A ended lines with a bare LF, not CRLF: %q", firstBytes(t.Data, 200))
+		Expect(got).To(Equal(listed), "NLST %s must give exactly the names, one a line; it sent %q", dir, head(t.Data, 300))
+		s.Should(!bareLF(t.Data), "959:3.1.1.1", "NLST in TYPE A ended lines with a bare LF, not CRLF: %q", head(t.Data, 200))
 	})
 
 	Scenario(Spec{
@@ -214,7 +214,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		Writes:   true,
 	}, func(s *S) {
 		dir := s.Scratch()
-		files := map[string][]byte{"one.bin": randomData(200), "two words.txt": []byte("two\n")}
+		files := map[string][]byte{"one.bin": randomBytes(200), "two words.txt": []byte("two\n")}
 		c := s.Login()
 		typeImage(c)
 		for name, data := range files {
@@ -225,13 +225,13 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		s.Offered("NLST", t.First())
 		Expect(t).To(HaveReplyCode(226, 250))
 		got := listLines(t.Data)
-		Expect(got).To(HaveLen(len(files)), "NLST in %s sent %q", dir, firstBytes(t.Data, 300))
+		Expect(got).To(HaveLen(len(files)), "NLST in %s sent %q", dir, head(t.Data, 300))
 		for _, line := range got {
 			want, ok := files[nameOf(line)]
 			Expect(ok).To(BeTrue(), "NLST sent %q, which names no file of %s", line, dir)
 			tr := retrieveFile(s, c, line)
 			Expect(tr).To(HaveReplyCode(226, 250), "RETR %s, a name as NLST sent it", line)
-			Expect(fingerprint(tr.Data)).To(Equal(fingerprint(want)), "RETR %s", line)
+			expectSameBytes(tr.Data, want, "RETR %s", line)
 		}
 	})
 
@@ -279,7 +279,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		s.Offered("NLST", t.First())
 		Expect(t).To(HaveReplyCode(226, 250))
 		Expect(listLines(t.Data)).To(HaveLen(len(listed)))
-		Expect(bareLF(t.Data)).To(BeFalse(), "NLST in TYPE I sent lines ending in a bare LF: %q", firstBytes(t.Data, 200))
+		Expect(bareLF(t.Data)).To(BeFalse(), "NLST in TYPE I sent lines ending in a bare LF: %q", head(t.Data, 200))
 	})
 
 	Scenario(Spec{

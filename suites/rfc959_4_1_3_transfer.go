@@ -23,7 +23,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("copy.bin")
-		data := randomData(70_000) // more than 64 KiB: a buffer boundary on many servers
+		data := randomBytes(70_000) // more than 64 KiB: a buffer boundary on many servers
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, p, data)
@@ -31,7 +31,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(t.First()).To(HaveReplyCode(125, 150))
 		Expect(t.DataErr).NotTo(HaveOccurred(), "the data connection of RETR")
 		Expect(t).To(HaveReplyCode(226, 250))
-		Expect(fingerprint(t.Data)).To(Equal(fingerprint(data)), "RETR must send the file as it was stored")
+		expectSameBytes(t.Data, data, "RETR must send the file as it was stored")
 	})
 
 	Scenario(Spec{
@@ -45,12 +45,12 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("unaffected.bin")
-		data := randomData(5000)
+		data := randomBytes(5000)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, p, data)
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "the first RETR")
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "after a RETR, the file must still hold what was stored")
+		expectSameBytes(download(s, c, p), data, "the first RETR")
+		expectSameBytes(download(s, c, p), data, "after a RETR, the file must still hold what was stored")
 	})
 
 	Scenario(Spec{
@@ -138,13 +138,13 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("new.bin")
-		data := randomData(4000)
+		data := randomBytes(4000)
 		c := s.Login()
 		typeImage(c)
 		t := c.Store(kindFor(s, c), data, "STOR %s", p)
 		Expect(t.First()).To(HaveReplyCode(125, 150))
 		Expect(t).To(HaveReplyCode(226, 250))
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "the new file must hold the data STOR sent")
+		expectSameBytes(download(s, c, p), data, "the new file must hold the data STOR sent")
 	})
 
 	Scenario(Spec{
@@ -158,14 +158,14 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("replaced.bin")
-		old, data := randomData(6000), randomData(100)
+		old, data := randomBytes(6000), randomBytes(100)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, p, old)
 		t := c.Store(kindFor(s, c), data, "STOR %s", p)
 		Expect(t).To(HaveReplyCode(226, 250))
 		got := download(s, c, p)
-		Expect(fingerprint(got)).To(Equal(fingerprint(data)), "after STOR onto %s (%s), the file must hold only the new data", p, fingerprint(old))
+		expectSameBytes(got, data, "after STOR onto %s (%s), the file must hold only the new data", p, fingerprint(old))
 	})
 
 	Scenario(Spec{
@@ -180,13 +180,13 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("large.bin")
-		data := randomData(3 << 20)
+		data := randomBytes(3 << 20)
 		c := s.Login()
 		typeImage(c)
 		t := c.Store(kindFor(s, c), data, "STOR %s", p)
 		Expect(t.DataErr).NotTo(HaveOccurred(), "sending %s", fingerprint(data))
 		Expect(t).To(HaveReplyCode(226, 250))
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "the 226 said the upload was complete")
+		expectSameBytes(download(s, c, p), data, "the 226 said the upload was complete")
 	})
 
 	Scenario(Spec{
@@ -201,9 +201,9 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Condition: CondAccountStore,
 	}, func(s *S) {
 		rc := s.Condition(CondAccountStore)
-		dir := scratchDirOn(s, rc.Target)
+		dir := s.ScratchOn(rc.Target)
 		p := dir + "/needs-account.bin"
-		data := randomData(1000)
+		data := randomBytes(1000)
 		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, "")
 		typeImage(c)
 		t := c.Store(kindFor(s, c), data, "STOR %s", p)
@@ -211,7 +211,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(c.Cmd("ACCT %s", rc.Account)).To(HaveReplyCode(202, 230), setupStep("ACCT"))
 		t = c.Store(kindFor(s, c), data, "STOR %s", p)
 		Expect(t).To(HaveReplyCode(226, 250), "STOR after ACCT")
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)))
+		expectSameBytes(download(s, c, p), data, "the data")
 	})
 
 	Scenario(Spec{
@@ -248,10 +248,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 	}, func(s *S) {
 		rc := s.Condition(CondQuota)
 		Expect(rc.Limit).To(BeNumerically(">", 0), setupStep("the quota condition gives no limit"))
-		dir := scratchDirOn(s, rc.Target)
+		dir := s.ScratchOn(rc.Target)
 		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
 		typeImage(c)
-		t := c.Store(kindFor(s, c), randomData(int(rc.Limit)+64<<10), "STOR %s/over-quota.bin", dir)
+		t := c.Store(kindFor(s, c), randomBytes(int(rc.Limit)+64<<10), "STOR %s/over-quota.bin", dir)
 		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR of %d bytes, beyond the quota of %d: got %s", rc.Limit+64<<10, rc.Limit, t.Final())
 		s.Prefer(t.Final(), 552)
 	})
@@ -268,10 +268,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Condition: CondDiskFull,
 	}, func(s *S) {
 		rc := s.Condition(CondDiskFull)
-		dir := scratchDirOn(s, rc.Target)
+		dir := s.ScratchOn(rc.Target)
 		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
 		typeImage(c)
-		t := c.Store(kindFor(s, c), randomData(64<<10), "STOR %s/no-room.bin", dir)
+		t := c.Store(kindFor(s, c), randomBytes(64<<10), "STOR %s/no-room.bin", dir)
 		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR on a full disk: got %s", t.Final())
 		s.Prefer(t.Final(), 452)
 	})
@@ -291,12 +291,12 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		c := s.Login()
 		typeImage(c)
 		chdir(c, dir)
-		existing := map[string][]byte{"stou": randomData(300), "file": randomData(300), "file.1": randomData(300)}
+		existing := map[string][]byte{"stou": randomBytes(300), "file": randomBytes(300), "file.1": randomBytes(300)}
 		for name, data := range existing {
 			upload(s, c, name, data)
 		}
 		before := nlstNames(s, c, "")
-		first, second := randomData(1000), randomData(1000)
+		first, second := randomBytes(1000), randomBytes(1000)
 		t := c.Store(kindFor(s, c), first, "STOU")
 		s.Offered("STOU", t.First())
 		Expect(t).To(HaveReplyCode(226, 250), "the first STOU")
@@ -308,10 +308,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		newSecond := newNames(afterFirst, nlstNames(s, c, ""))
 		Expect(newSecond).To(HaveLen(1), "a second STOU must create a second new file, not reuse %s", newFirst[0])
 		for name, data := range existing {
-			Expect(fingerprint(download(s, c, name))).To(Equal(fingerprint(data)), "STOU must not replace the existing file %s", name)
+			expectSameBytes(download(s, c, name), data, "STOU must not replace the existing file %s", name)
 		}
-		Expect(fingerprint(download(s, c, newFirst[0]))).To(Equal(fingerprint(first)), "the first STOU's file %s", newFirst[0])
-		Expect(fingerprint(download(s, c, newSecond[0]))).To(Equal(fingerprint(second)), "the second STOU's file %s", newSecond[0])
+		expectSameBytes(download(s, c, newFirst[0]), first, "the first STOU's file %s", newFirst[0])
+		expectSameBytes(download(s, c, newSecond[0]), second, "the second STOU's file %s", newSecond[0])
 	})
 
 	Scenario(Spec{
@@ -351,13 +351,13 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("appended-new.bin")
-		data := randomData(2000)
+		data := randomBytes(2000)
 		c := s.Login()
 		typeImage(c)
 		t := c.Store(kindFor(s, c), data, "APPE %s", p)
 		Expect(t.First()).To(HaveReplyCode(125, 150), "APPE of a new name")
 		Expect(t).To(HaveReplyCode(226, 250))
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)), "APPE must create the file")
+		expectSameBytes(download(s, c, p), data, "APPE must create the file")
 	})
 
 	Scenario(Spec{
@@ -372,14 +372,14 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("appended.bin")
-		old, more := randomData(3000), randomData(1500)
+		old, more := randomBytes(3000), randomBytes(1500)
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, p, old)
 		t := c.Store(kindFor(s, c), more, "APPE %s", p)
 		Expect(t).To(HaveReplyCode(226, 250))
 		want := append(bytes.Clone(old), more...)
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(want)), "the file must hold the old %s followed by the appended %s", fingerprint(old), fingerprint(more))
+		expectSameBytes(download(s, c, p), want, "the file must hold the old %s followed by the appended %s", fingerprint(old), fingerprint(more))
 	})
 
 	Scenario(Spec{
@@ -394,12 +394,12 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Writes:   true,
 	}, func(s *S) {
 		p := s.Path("allocated.bin")
-		data := randomData(4096)
+		data := randomBytes(4096)
 		c := s.Login()
 		typeImage(c)
 		Expect(c.Cmd("ALLO %d", len(data))).To(HaveReplyCode(200, 202))
 		upload(s, c, p, data)
-		Expect(fingerprint(download(s, c, p))).To(Equal(fingerprint(data)))
+		expectSameBytes(download(s, c, p), data, "the data")
 	})
 
 	Scenario(Spec{
@@ -416,58 +416,41 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(c.Cmd("ALLO 4096 R 512")).To(HaveReplyCode(200, 202))
 	})
 
-	Scenario(Spec{
-		ID:       "TRANSFER-002",
-		Title:    "a download whose data connection the client breaks ends with 426 (or 451), never with 226",
-		Commands: []string{"RETR"},
-		Codes:    []int{426, 451},
-		Section:  "959:5.4",
-		Also:     []string{"959:4.2.1"},
-		Quote:    "a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
-		Level:    Must,
-		Writes:   true,
-	}, func(s *S) {
-		p := s.Path("broken.bin")
-		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, randomData(liveSize))
-		nc, first := startLive(s, c, "RETR %s", p)
-		Expect(first).To(HaveReplyCode(125, 150), setupStep("RETR %s", p))
-		readAtLeast(s, nc, 64<<10)
-		resetData(nc)
-		s.Note("the client reset the data connection after 64 KiB of %d", liveSize)
-		r := c.Reply()
-		Expect(r).To(BeTransientNegative(), "the download was cut after 64 KiB of %d bytes; 226 would say the transfer succeeded", liveSize)
-		s.Prefer(r, 426)
-	})
-
-	Scenario(Spec{
-		ID:       "TRANSFER-003",
-		Title:    "an upload whose data connection the client resets ends with 426 (or 451), never with 226",
-		Commands: []string{"STOR"},
-		Codes:    []int{426, 451},
-		Section:  "959:5.4",
-		Also:     []string{"959:4.2.1", "959:3.4.1"},
-		Quote:    "a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
-		Level:    Must,
-		Writes:   true,
-	}, func(s *S) {
-		p := s.Path("reset-upload.bin")
-		c := s.Login()
-		typeImage(c)
-		nc, first := startLive(s, c, "STOR %s", p)
-		Expect(first).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
-		_, err := nc.Write(randomData(64 << 10))
-		Expect(err).NotTo(HaveOccurred(), setupStep("sending the first 64 KiB"))
-		resetData(nc)
-		s.Note("the client reset the data connection after sending 64 KiB")
-		r := c.Reply()
-		Expect(r).To(BeTransientNegative(), "the upload's data connection was reset, not closed: 226 would say the file was stored whole")
-		s.Prefer(r, 426)
-	})
+	// A transfer whose data connection the client resets, after 64 KiB, in each direction.
+	for _, k := range []struct {
+		id, verb, title string
+		also            []string
+		start           func(s *S, c *Conn) *Data
+		why             string
+	}{
+		{"TRANSFER-002", "RETR", "a download whose data connection the client breaks ends with 426 (or 451), never with 226", []string{"959:4.2.1"},
+			func(s *S, c *Conn) *Data {
+				d, _ := liveDownload(s, c, "broken.bin")
+				readAtLeast(s, d.NetConn(), 64<<10)
+				return d
+			}, "the download was cut after 64 KiB of a larger file; 226 would say the transfer succeeded"},
+		{"TRANSFER-003", "STOR", "an upload whose data connection the client resets ends with 426 (or 451), never with 226", []string{"959:4.2.1", "959:3.4.1"},
+			func(s *S, c *Conn) *Data { return liveUpload(s, c, "reset-upload.bin") },
+			"the upload's data connection was reset, not closed: 226 would say the file was stored whole"},
+	} {
+		Scenario(Spec{
+			ID:       k.id,
+			Title:    k.title,
+			Commands: []string{k.verb},
+			Codes:    []int{426, 451},
+			Section:  "959:5.4",
+			Also:     k.also,
+			Quote:    "a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+			Level:    Must,
+			Writes:   true,
+		}, func(s *S) {
+			c := s.Login()
+			d := k.start(s, c)
+			resetData(d.NetConn())
+			s.Note("the client reset the data connection of %s", k.verb)
+			r := c.Reply()
+			Expect(r).To(BeTransientNegative(), k.why)
+			s.Prefer(r, 426)
+		})
+	}
 })
-
-// liveSize is the size of the files that scenarios download part of (ABOR, a broken data
-// connection): larger than the socket buffers of both ends together, so the transfer is still
-// under way when the scenario acts.
-const liveSize = 16 << 20

@@ -65,7 +65,7 @@ var _ = Describe("RFC 959 §6 State diagrams: restart and transfers", func() {
 		p := s.Path("once.bin")
 		c := s.Login()
 		typeImage(c)
-		transfers := []Transfer{c.Store(kindFor(s, c), randomData(2000), "STOR %s", p)}
+		transfers := []Transfer{c.Store(kindFor(s, c), randomBytes(2000), "STOR %s", p)}
 		transfers = append(transfers, retrieveFile(s, c, p), listing(s, c, "LIST %s", s.Scratch()), listing(s, c, "NLST %s", s.Scratch()))
 		for _, t := range transfers {
 			Expect(t).To(HaveReplyCode(226, 250), setupStep("the transfer %s", t.First().Command))
