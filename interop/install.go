@@ -83,27 +83,30 @@ func (e Env) Install(ctx context.Context, s Server) (version string, err error) 
 	return version, nil
 }
 
-// unpack fetches the server's package with `apt-get download` and unpacks it with
-// `dpkg-deb -x` under RootDir, once; the version is kept beside it.
+// unpack fetches the server's package (and its Extra packages) with `apt-get download` and
+// unpacks them with `dpkg-deb -x` under RootDir, once; the main package's version is kept
+// beside it, with the list of packages unpacked.
 func (e Env) unpack(ctx context.Context, s Server) (string, error) {
 	root := e.RootDir(s)
 	versionFile := root + ".version"
-	if v, err := os.ReadFile(versionFile); err == nil {
-		if _, err := os.Stat(filepath.Join(root, s.Executable)); err == nil {
-			return strings.TrimSpace(string(v)), nil
+	pkgs := append([]string{s.Package}, s.Extra...)
+	if b, err := os.ReadFile(versionFile); err == nil {
+		version, list, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+		if _, err := os.Stat(filepath.Join(root, s.Executable)); err == nil && list == strings.Join(pkgs, " ") {
+			return version, nil
 		}
 	}
 	if err := e.canInstall(); err != nil {
-		return "", notAvailable("%s: cannot fetch %s: %v", s.Name, s.Package, err)
+		return "", notAvailable("%s: cannot fetch %s: %v", s.Name, strings.Join(pkgs, ", "), err)
 	}
 	debs := filepath.Join(e.WorkDir, "debs")
 	if err := os.MkdirAll(debs, 0o755); err != nil {
 		return "", err
 	}
-	e.logf("%s: apt-get download %s", s.Name, s.Package)
+	e.logf("%s: apt-get download %s", s.Name, strings.Join(pkgs, " "))
 	apt.Lock()
 	// As root, apt's download sandbox user (_apt) could not write into the project's folder.
-	download := []string{"apt-get", "-q", "-o", "APT::Sandbox::User=root", "download", s.Package}
+	download := append([]string{"apt-get", "-q", "-o", "APT::Sandbox::User=root", "download"}, pkgs...)
 	out, err := runIn(ctx, debs, download...)
 	if err != nil {
 		// A fresh machine may have no package lists yet.
@@ -114,17 +117,7 @@ func (e Env) unpack(ctx context.Context, s Server) (string, error) {
 	}
 	apt.Unlock()
 	if err != nil {
-		return "", notAvailable("%s: apt-get download %s failed: %s", s.Name, s.Package, lastLine(out))
-	}
-	matches, _ := filepath.Glob(filepath.Join(debs, s.Package+"_*.deb"))
-	if len(matches) == 0 {
-		return "", notAvailable("%s: apt-get download left no %s_*.deb in %s", s.Name, s.Package, debs)
-	}
-	slices.Sort(matches)
-	deb := matches[len(matches)-1]
-	version, err := runIn(ctx, "", "dpkg-deb", "-f", deb, "Version")
-	if err != nil {
-		return "", notAvailable("%s: dpkg-deb -f %s: %s", s.Name, deb, lastLine(version))
+		return "", notAvailable("%s: apt-get download %s failed: %s", s.Name, strings.Join(pkgs, " "), lastLine(out))
 	}
 	if err := os.RemoveAll(root); err != nil {
 		return "", err
@@ -132,14 +125,29 @@ func (e Env) unpack(ctx context.Context, s Server) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
 	}
-	if out, err := runIn(ctx, "", "dpkg-deb", "-x", deb, root); err != nil {
-		return "", notAvailable("%s: dpkg-deb -x %s: %s", s.Name, deb, lastLine(out))
+	var version string
+	for i, pkg := range pkgs {
+		matches, _ := filepath.Glob(filepath.Join(debs, pkg+"_*.deb"))
+		if len(matches) == 0 {
+			return "", notAvailable("%s: apt-get download left no %s_*.deb in %s", s.Name, pkg, debs)
+		}
+		slices.Sort(matches)
+		deb := matches[len(matches)-1]
+		if out, err := runIn(ctx, "", "dpkg-deb", "-x", deb, root); err != nil {
+			return "", notAvailable("%s: dpkg-deb -x %s: %s", s.Name, deb, lastLine(out))
+		}
+		if i == 0 {
+			v, err := runIn(ctx, "", "dpkg-deb", "-f", deb, "Version")
+			if err != nil {
+				return "", notAvailable("%s: dpkg-deb -f %s: %s", s.Name, deb, lastLine(v))
+			}
+			version = strings.TrimSpace(v)
+		}
 	}
-	version = strings.TrimSpace(version)
-	if err := os.WriteFile(versionFile, []byte(version+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(versionFile, []byte(version+"\n"+strings.Join(pkgs, " ")+"\n"), 0o644); err != nil {
 		return "", err
 	}
-	e.logf("%s: unpacked %s %s into %s", s.Name, s.Package, version, root)
+	e.logf("%s: unpacked %s %s into %s", s.Name, strings.Join(pkgs, ", "), version, root)
 	return version, nil
 }
 

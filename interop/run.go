@@ -127,7 +127,7 @@ func (e Env) Load(opts Options) []Outcome {
 	for _, s := range opts.Servers {
 		version := ""
 		if b, err := os.ReadFile(e.RootDir(s) + ".version"); err == nil && s.Unpack {
-			version = strings.TrimSpace(string(b))
+			version, _, _ = strings.Cut(strings.TrimSpace(string(b)), "\n")
 		} else if !s.Unpack {
 			version = packageVersion(context.Background(), s.Package)
 		}

@@ -21,6 +21,8 @@ type Server struct {
 	// Unpack: the package conflicts with the other servers in dpkg (each provides ftp-server),
 	// so it is fetched with `apt-get download` and unpacked under work/root/NAME, not installed.
 	Unpack bool
+	// Extra are further packages unpacked beside it (ProFTPD's mod_tls is in proftpd-mod-crypto).
+	Extra []string
 	// Libraries are the Debian packages of the shared libraries an unpacked server links.
 	Libraries []string
 	// Executable is the program that must exist for the server to run, after {{.Root}}.
@@ -46,12 +48,12 @@ var Servers = []Server{
 		Users: "system", TLS: true, ReplyTimeout: 10 * time.Second,
 	},
 	{
-		Name: "proftpd", Package: "proftpd-core", Unpack: true,
+		Name: "proftpd", Package: "proftpd-core", Unpack: true, Extra: []string{"proftpd-mod-crypto"},
 		Libraries: []string{"libhiredis0.14", "libmemcached11", "libmemcachedutil2",
-			"libpcre2-posix3", "libpcre2-8-0", "libacl1", "libcap2", "libssl3", "libidn2-0"},
+			"libpcre2-posix3", "libpcre2-8-0", "libacl1", "libcap2", "libssl3", "libidn2-0", "libsodium23"},
 		Executable: "/usr/sbin/proftpd",
 		Port:       2132, PassiveMin: 40200, PassiveMax: 40299,
-		Users: "system", ReplyTimeout: 10 * time.Second,
+		Users: "system", TLS: true, ReplyTimeout: 10 * time.Second,
 	},
 	{
 		Name: "pure-ftpd", Package: "pure-ftpd", Unpack: true,
