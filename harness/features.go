@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -147,6 +148,9 @@ func (s *S) Require(name string) {
 	f, ok := LookupFeature(name)
 	if !ok {
 		ginkgo.Fail(fmt.Sprintf("internal error: unknown feature %q", name), 1)
+	}
+	if ip := net.ParseIP(s.Settings.Target.Host); f.Name == "PASV" && ip != nil && ip.To4() == nil {
+		ginkgo.Skip("PASV cannot name an IPv6 address (RFC 2428 §1); the target is IPv6", 1)
 	}
 	offered, why := s.offered(f)
 	if offered {

@@ -23,6 +23,9 @@ func registerFaultFlag(fs *flag.FlagSet, o *options) {
 
 // checkEmbeddedFaults refuses faults with a target, and faults the catalogue does not have.
 func checkEmbeddedFaults(o options) error {
+	if o.embeddedHost != "" && o.settings.HasTarget() {
+		return errors.New("--ipv6 chooses the embedded reference server's address; it cannot be used with --target")
+	}
 	if len(o.embeddedFaults) == 0 {
 		return nil
 	}

@@ -29,6 +29,7 @@ type options struct {
 	verbose     bool
 	// embeddedFaults are --embedded-fault (faults.go).
 	embeddedFaults []string
+	embeddedHost   string // --ipv6: "::1"; the embedded server's address
 
 	// Baselines (baseline.go).
 	baselineFile  string // --baseline: compare with it
@@ -69,6 +70,7 @@ func newFlagSet(o *options) (*flag.FlagSet, *harness.Flags) {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.verbose, "v", false, "show the workers' output as they run")
 	registerFaultFlag(fs, o)
+	fs.BoolFunc("ipv6", "run the embedded reference server on ::1 instead of 127.0.0.1 (no --target)", func(string) error { o.embeddedHost = "::1"; return nil })
 	fs.StringVar(&o.baselineFile, "baseline", "", "compare the run with the baseline `FILE` (from --baseline-write): every change is reported, a regression fails the run")
 	fs.StringVar(&o.baselineWrite, "baseline-write", "", "record every scenario's verdict and reply codes into the baseline `FILE`")
 	fs.BoolVar(&o.baselineExact, "baseline-exact", false, "with --baseline: every change fails the run, improvements and new scenarios too")

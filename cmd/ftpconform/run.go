@@ -69,7 +69,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	s := o.settings
 	info := harness.RunInfo{SchemaVersion: reports.SchemaVersion, SuiteVersion: suiteVersion()}
 	if !s.HasTarget() {
-		srv, stopServer, err := startEmbeddedServer(o.reportDir, o.embeddedFaults)
+		srv, stopServer, err := startEmbeddedServer(o.reportDir, embedded.Options{Faults: o.embeddedFaults, TLS: s.Target.TLS, Host: o.embeddedHost})
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpconform: %v\n", err)
 			return exitUnreachable
@@ -214,13 +214,14 @@ func prepareReportDir(dir string) error {
 
 // startEmbeddedServer starts the reference server with its log in the report directory. The
 // returned stop function stops the server and closes the log.
-func startEmbeddedServer(reportDir string, faults []string) (*embedded.Instance, func() error, error) {
+func startEmbeddedServer(reportDir string, opts embedded.Options) (*embedded.Instance, func() error, error) {
 	logFile := filepath.Join(reportDir, "reference-server.log")
 	f, err := os.Create(logFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reference server log: %v", err)
 	}
-	srv, err := embedded.Start(embedded.Options{Logger: slog.New(slog.NewTextHandler(f, nil)), Faults: faults})
+	opts.Logger = slog.New(slog.NewTextHandler(f, nil))
+	srv, err := embedded.Start(opts)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("cannot start the embedded reference server: %v", err)
