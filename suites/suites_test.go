@@ -29,10 +29,12 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	s, err := flags.Settings()
 	Expect(err).NotTo(HaveOccurred())
 	if !s.HasTarget() {
-		instance, err = embedded.Start(embedded.Options{})
+		instance, err = embedded.Start(embedded.Options{TLS: s.Target.TLS})
 		Expect(err).NotTo(HaveOccurred())
+		tlsMode := s.Target.TLS
 		s.Target, err = harness.ParseTarget(instance.Target)
 		Expect(err).NotTo(HaveOccurred())
+		s.Target.TLS = tlsMode
 		s.TargetConfig = instance.TargetConfig
 	}
 	_, err = harness.Probe(s.Target, s.ReplyTimeout)
