@@ -58,7 +58,7 @@ func printScore(w io.Writer, s score, unfailableFile string) {
 	}
 	fmt.Fprintf(w, "\nScore: %d/%d faults caught (%s)\n", s.Caught, len(s.Faults), percent(s.Caught, len(s.Faults)))
 	if s.JudgeScenarios {
-		fmt.Fprintf(w, "Scenarios: %d failed by some fault, %d with a written reason why none can, %d failed by none, %d not passing on the reference server\n",
+		fmt.Fprintf(w, "Scenarios: %d failed by some fault, %d excused with a written reason, %d failed by none, %d not passing on the reference server\n",
 			len(s.FailedBy), len(s.Excused), len(s.Unfailed), len(s.Baseline))
 	}
 }

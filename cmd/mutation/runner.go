@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,12 +35,35 @@ type verdict struct {
 	Reason  string // the first line of why it failed
 	// Interrupted: it did not finish (the run was stopped); such a failure proves nothing.
 	Interrupted bool `json:",omitempty"`
+	// Incidental: it failed only because a reply broke a general rule (harness/rules.go) of a
+	// section other than its own; its own checks passed.
+	Incidental bool `json:",omitempty"`
 }
 
 // failed reports whether the scenario noticed the fault: it failed, or under --strict a SHOULD
 // it checks was not met. A scenario cut short by an interrupted run did not notice anything.
 func (v verdict) failed() bool {
 	return !v.Interrupted && (v.Verdict == reports.Failed || v.Verdict == reports.Warning)
+}
+
+// ownFailure reports whether the scenario failed on its own rule: one of its checks failed, or
+// a general rule of its own section (a grammar scenario's, §4.2). A fault of every reply
+// (bare-lf) fails every scenario through the general rules; that proves only the rules.
+func (v verdict) ownFailure() bool { return v.failed() && !v.Incidental }
+
+// incidental reports whether a scenario of the report failed only through findings of the
+// general rules in sections other than its own.
+func incidental(s reports.Scenario) bool {
+	if s.State != types.SpecStatePassed {
+		return false // its own check failed (or it was cut short)
+	}
+	own := append([]string{s.Section}, s.Also...)
+	for _, f := range s.Findings {
+		if slices.Contains(own, f.Section) {
+			return false
+		}
+	}
+	return true
 }
 
 // failedIDs lists the scenarios of the run that failed.
@@ -156,7 +180,9 @@ func (r execRunner) run(ctx context.Context, j job) result {
 	}
 	for _, s := range reports.Analyze(report).Scenarios {
 		if wanted[s.ID] {
-			res.Scenarios[s.ID] = verdict{Verdict: s.Verdict, Reason: firstLine(s.Reason), Interrupted: s.State == types.SpecStateInterrupted}
+			v := verdict{Verdict: s.Verdict, Reason: firstLine(s.Reason), Interrupted: s.State == types.SpecStateInterrupted}
+			v.Incidental = v.failed() && incidental(s)
+			res.Scenarios[s.ID] = v
 		}
 	}
 	if status == runnerConformant && len(res.failedIDs()) > 0 {

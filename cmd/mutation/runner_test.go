@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +52,13 @@ func fakeFTPConform(spec string, args []string) int {
 	var report types.Report
 	for id, state := range plan {
 		var st types.SpecState
+		var findings []harness.Finding
 		switch state {
 		case "passed":
 			st = types.SpecStatePassed
+		case "grammar": // passed its own checks; a reply broke §4.2's grammar
+			st = types.SpecStatePassed
+			findings = []harness.Finding{{Level: harness.Must, Section: "959:4.2", Message: "bare LF"}}
 		case "failed":
 			st = types.SpecStateFailed
 		case "skipped":
@@ -63,10 +68,21 @@ func fakeFTPConform(spec string, args []string) int {
 		default:
 			continue
 		}
-		report.SpecReports = append(report.SpecReports, types.SpecReport{
-			LeafNodeType: types.NodeTypeIt, LeafNodeText: id + ": a scenario", LeafNodeLabels: []string{"id:" + id},
-			State: st, Failure: types.Failure{Message: "why " + id + "\nmore"}, NumAttempts: 1,
-		})
+		spec := types.SpecReport{
+			LeafNodeType: types.NodeTypeIt, LeafNodeText: id + ": a scenario", NumAttempts: 1, State: st,
+			// Scenarios of §5.4, except those named REPLY, which are of §4.2.
+			LeafNodeLabels: []string{"id:" + id, "rfc:959", "rfc959:5.4"},
+		}
+		if strings.HasPrefix(id, "REPLY") {
+			spec.LeafNodeLabels[2] = "rfc959:4.2"
+		}
+		if st != types.SpecStatePassed {
+			spec.Failure = types.Failure{Message: "why " + id + "\nmore"}
+		}
+		if findings != nil {
+			spec.ReportEntries = types.ReportEntries{{Name: harness.EntryFindings, Value: types.WrapEntryValue(findings)}}
+		}
+		report.SpecReports = append(report.SpecReports, spec)
 	}
 	if plan["exit"] != "3" && plan["exit"] != "2" {
 		b, _ := json.Marshal([]types.Report{report})
@@ -119,6 +135,23 @@ func TestExecRunner(t *testing.T) {
 			t.Errorf("args lack %q:\n%s", want, args)
 		}
 	}
+	// Under a fault of every reply, a scenario fails through the general rules: it catches
+	// the fault, but only a scenario of the broken rule's own section is proven by it.
+	_, run = fakeExec(t, map[string]string{"A-001": "grammar", "REPLY-001": "grammar", "A-002": "failed"}, time.Minute)
+	res = run(job{Fault: "bare-lf", Targeted: []string{"A-001", "A-002", "REPLY-001"}})
+	if got := res.failedIDs(); !slices.Equal(got, []string{"A-001", "A-002", "REPLY-001"}) {
+		t.Errorf("failed %q", got)
+	}
+	if v := res.Scenarios["A-001"]; !v.Incidental || v.ownFailure() || v.Reason == "" {
+		t.Errorf("A-001 failed through another section's rule: %+v", v)
+	}
+	for _, id := range []string{"A-002", "REPLY-001"} {
+		if v := res.Scenarios[id]; !v.ownFailure() {
+			t.Errorf("%s failed on its own rule: %+v", id, v)
+		}
+	}
+	r, run = fakeExec(t, map[string]string{"A-002": "passed"}, time.Minute)
+
 	// The baseline: no fault.
 	res = run(job{Targeted: []string{"A-002"}})
 	args, _ = os.ReadFile(filepath.Join(r.out, baselineName, "args.txt"))

@@ -14,8 +14,10 @@ import (
 type score struct {
 	Faults []faultScore `json:"faults"`
 	Caught int          `json:"caught"`
-	// FailedBy lists, for each scenario, the faults that failed it.
-	FailedBy map[string][]string `json:"failed_by"`
+	// FailedBy lists, for each scenario, the faults that failed it on its own rule;
+	// IncidentallyBy those that failed it only through a general rule of another section.
+	FailedBy       map[string][]string `json:"failed_by"`
+	IncidentallyBy map[string][]string `json:"incidentally_by,omitempty"`
 	// JudgeScenarios: the run covered the whole catalogue, so a scenario no fault failed is a gap.
 	JudgeScenarios bool  `json:"judge_scenarios"`
 	Unfailed       []gap `json:"unfailed,omitempty"` // failed by no fault, and no reason on file
@@ -81,7 +83,7 @@ func (s score) ok() bool {
 // tally scores the results. baseline is nil when no baseline ran (quick runs); judgeScenarios
 // says that the results cover the whole catalogue.
 func tally(faults []fault, scenarios []scenario, baseline *result, results []result, unfailable map[string]string, judgeScenarios bool) score {
-	s := score{FailedBy: map[string][]string{}, JudgeScenarios: judgeScenarios}
+	s := score{FailedBy: map[string][]string{}, IncidentallyBy: map[string][]string{}, JudgeScenarios: judgeScenarios}
 	where := map[string]string{}
 	for _, sc := range scenarios {
 		where[sc.ID] = sc.Location
@@ -103,6 +105,12 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 				why = "fails on the reference server: " + v.Reason
 			case v.Verdict == reports.Skipped:
 				why = "skipped on the reference server: " + v.Reason
+				if reason, ok := unfailable[sc.ID]; ok && judgeScenarios {
+					// Not judged here, and the file says why (an IPv6 target, say).
+					bad[sc.ID] = true
+					s.Excused = append(s.Excused, gap{sc.ID, sc.Location, reason})
+					continue
+				}
 			}
 			if why != "" {
 				bad[sc.ID] = true
@@ -129,7 +137,11 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 			}
 			if v.failed() && !bad[id] {
 				fs.Failed = append(fs.Failed, id)
-				s.FailedBy[id] = append(s.FailedBy[id], f.Name)
+				if v.ownFailure() {
+					s.FailedBy[id] = append(s.FailedBy[id], f.Name)
+				} else {
+					s.IncidentallyBy[id] = append(s.IncidentallyBy[id], f.Name)
+				}
 				if slices.Contains(r.Job.Sampled, id) {
 					fs.OffTarget = append(fs.OffTarget, id)
 				}
@@ -145,8 +157,10 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 		}
 		s.Faults = append(s.Faults, fs)
 	}
-	for _, fs := range s.FailedBy {
-		slices.Sort(fs)
+	for _, m := range []map[string][]string{s.FailedBy, s.IncidentallyBy} {
+		for _, fs := range m {
+			slices.Sort(fs)
+		}
 	}
 	slices.SortFunc(s.Faults, func(a, b faultScore) int { return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Name, b.Name)) })
 	if !judgeScenarios {
@@ -163,7 +177,10 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 		}
 		why := "no fault of the catalogue changes its commands, and no sampled run failed it"
 		if n := ran[sc.ID]; n > 0 {
-			why = fmt.Sprintf("passed in all %d fault runs that ran it", n)
+			why = fmt.Sprintf("its own checks passed in all %d fault runs that ran it", n)
+		}
+		if by := s.IncidentallyBy[sc.ID]; len(by) > 0 {
+			why += "; it failed only through general reply rules of other sections, under " + strings.Join(by, ", ")
 		}
 		if len(sc.Commands) > 0 {
 			why += " (commands: " + strings.Join(sc.Commands, ", ") + ")"

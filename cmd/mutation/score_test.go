@@ -95,7 +95,7 @@ func TestAllProven(t *testing.T) {
 		"baseline: 5 of 5 scenarios pass",
 		"retr-250 ", "RETR-001 RETR-002",
 		"Score: 3/3 faults caught (100.0%)",
-		"Scenarios: 4 failed by some fault, 1 with a written reason why none can, 0 failed by none",
+		"Scenarios: 4 failed by some fault, 1 excused with a written reason, 0 failed by none",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -147,11 +147,51 @@ func TestGaps(t *testing.T) {
 	}
 }
 
+// A fault of every reply fails every scenario through the general rules; that proves the
+// rules' own scenarios, not the others.
+func TestIncidentalFailuresProveNothing(t *testing.T) {
+	incidentally := verdict{Verdict: reports.Failed, Reason: "bare LF", Incidental: true}
+	f := &fakeRunner{verdicts: map[string]map[string]verdict{
+		"retr-250":     {"RETR-001": fails, "RETR-002": fails, "PWD-002": incidentally},
+		"pwd-unquoted": {"PWD-001": fails, "PWD-002": incidentally},
+		"stor-lost":    {"STOR-001": incidentally},
+	}}
+	code, out, _ := runFake(t, f, "")
+	if code != exitGaps {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{
+		"Score: 3/3 faults caught",
+		"PWD-002  suites/b.go:20\n      its own checks passed in all 3 fault runs that ran it; it failed only through general reply rules of other sections, under pwd-unquoted, retr-250",
+		"STOR-001  suites/c.go:10\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestSkippedOnTheReferenceServer(t *testing.T) {
 	f := &fakeRunner{verdicts: map[string]map[string]verdict{"": {"PWD-002": skips}}}
 	_, out, _ := runFake(t, f, "", "--sample", "0")
 	if !strings.Contains(out, "PWD-002  suites/b.go:20\n      skipped on the reference server: not offered") {
 		t.Errorf("output:\n%s", out)
+	}
+	// With a reason on file, it is excused; it is not run under faults.
+	f = &fakeRunner{verdicts: map[string]map[string]verdict{
+		"":             {"PWD-002": skips},
+		"retr-250":     {"RETR-001": fails, "RETR-002": fails},
+		"pwd-unquoted": {"PWD-001": fails},
+		"stor-lost":    {"STOR-001": fails},
+	}}
+	code, out, _ := runFake(t, f, "PWD-002 needs an IPv6 target\n")
+	if code != exitOK || !strings.Contains(out, "1 excused with a written reason") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	for _, j := range f.ran[1:] {
+		if slices.Contains(j.ids(), "PWD-002") {
+			t.Errorf("%s ran PWD-002", j.Fault)
+		}
 	}
 }
 
