@@ -466,6 +466,28 @@ func FormatSteps(steps []harness.Step) string {
 	return strings.Join(parts, ", ")
 }
 
+// StepsByConnection renders the steps a line per connection ("#2: greeting 220, USER 331"),
+// connections in the order they opened; without the prefix where there is only one.
+func StepsByConnection(steps []harness.Step) []string {
+	var order []int
+	by := map[int][]string{}
+	for _, st := range steps {
+		if _, seen := by[st.Conn]; !seen {
+			order = append(order, st.Conn)
+		}
+		by[st.Conn] = append(by[st.Conn], FormatStep(st))
+	}
+	var out []string
+	for _, conn := range order {
+		line := strings.Join(by[conn], ", ")
+		if len(order) > 1 {
+			line = fmt.Sprintf("#%d: %s", conn, line)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 func stepCommand(c string) string {
 	if c == harness.ConnectCommand {
 		return "greeting"

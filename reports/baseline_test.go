@@ -218,3 +218,13 @@ func TestCanonicalSteps(t *testing.T) {
 		t.Errorf("probes make a difference: %s", d)
 	}
 }
+
+func TestStepsByConnection(t *testing.T) {
+	steps := []harness.Step{step(2, harness.ConnectCommand, 220), step(1, "NOOP", 200), step(2, "STAT", 211), step(1, "RETR", 150, 226)}
+	if got := strings.Join(StepsByConnection(steps), " | "); got != "#2: greeting 220, STAT 211 | #1: NOOP 200, RETR 150 226" {
+		t.Errorf("by connection: %q", got)
+	}
+	if got := StepsByConnection(steps[1:2]); len(got) != 1 || got[0] != "NOOP 200" {
+		t.Errorf("one connection: %q", got)
+	}
+}
