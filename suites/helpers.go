@@ -49,6 +49,11 @@ func PathOf(r Reply) string {
 // (RFC 959 appendix II).
 func quotedPath(p string) string { return `"` + strings.ReplaceAll(p, `"`, `""`) + `"` }
 
+// loginOn logs in where a condition points: its endpoint, user, password and account.
+func loginOn(s *S, rc ResolvedCondition) *Conn {
+	return s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+}
+
 // ---- data to send and compare ----
 
 // randomBytes returns n random bytes: content no server could produce by accident.
@@ -166,6 +171,13 @@ func upload(s *S, c *Conn, p string, data []byte) {
 	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
 	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), setupStep("STOR %s: the data connection", p))
 	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), setupStep("STOR %s", p))
+}
+
+// storeIn stores data as p with STOR in TYPE typ, which stays in force, and expects the transfer
+// to complete.
+func storeIn(s *S, c *Conn, typ, p string, data []byte) {
+	setType(c, typ)
+	expectTransferred(c.Store(kindFor(s, c), data, "STOR %s", p), "STOR in TYPE "+typ)
 }
 
 // put stores data at p in TYPE I (the type is left at I).

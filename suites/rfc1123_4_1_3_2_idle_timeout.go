@@ -11,70 +11,56 @@ import (
 	. "github.com/ftpconform/ftpconform/harness"
 )
 
-// RFC 1123 §4.1.3.2: a server closes a control connection that stays idle too long.
+// RFC 1123 §4.1.3.2: a server closes a control connection that stays idle too long, logged in
+// or not.
 var _ = Describe("RFC 1123 §4.1.3.2 Idle timeout", func() {
-	const quote = "A Server-FTP process SHOULD have an idle timeout, which will terminate the process and close the control connection if the server is inactive (i.e., no command or data transfer in progress) for a long period of time."
-
-	Scenario(Spec{
-		ID:        "SESSION-001",
-		Title:     "a logged-in session that sends nothing for the idle timeout is closed by the server (after 421)",
-		Commands:  []string{ConnectCommand, "USER", "PASS"},
-		Codes:     []int{230, 421},
-		Section:   "1123:4.1.3.2",
-		Also:      []string{"959:4.2.1"},
-		Quote:     quote,
-		Level:     Should,
-		Condition: CondIdleTimeout,
-		Slow:      true,
-	}, func(s *S) {
-		rc := idleCondition(s)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
-		expectIdleClose(s, c, rc)
-	})
-
-	Scenario(Spec{
-		ID:        "SESSION-002",
-		Title:     "a connection that never logs in and sends nothing for the idle timeout is closed by the server",
-		Commands:  []string{ConnectCommand},
-		Codes:     []int{220, 421},
-		Section:   "1123:4.1.3.2",
-		Also:      []string{"959:4.2.1"},
-		Quote:     quote,
-		Level:     Should,
-		Condition: CondIdleTimeout,
-		Slow:      true,
-	}, func(s *S) {
-		rc := idleCondition(s)
-		c := s.DialTarget(rc.Target)
-		expectIdleClose(s, c, rc)
-	})
+	for _, k := range []struct {
+		id, title string
+		codes     []int
+		login     bool
+	}{
+		{"SESSION-001", "a logged-in session that sends nothing for the idle timeout is closed by the server (after 421)", []int{230, 421}, true},
+		{"SESSION-002", "a connection that never logs in and sends nothing for the idle timeout is closed by the server", []int{220, 421}, false},
+	} {
+		commands := []string{ConnectCommand}
+		if k.login {
+			commands = append(commands, "USER", "PASS")
+		}
+		Scenario(Spec{
+			ID:        k.id,
+			Title:     k.title,
+			Commands:  commands,
+			Codes:     k.codes,
+			Section:   "1123:4.1.3.2",
+			Also:      []string{"959:4.2.1"},
+			Quote:     "A Server-FTP process SHOULD have an idle timeout, which will terminate the process and close the control connection if the server is inactive (i.e., no command or data transfer in progress) for a long period of time.",
+			Level:     Should,
+			Condition: CondIdleTimeout,
+			Slow:      true,
+		}, func(s *S) {
+			rc := s.Condition(CondIdleTimeout)
+			if rc.Seconds <= 0 {
+				Skip("the target config gives no seconds for idle-timeout")
+			}
+			idle := time.Duration(rc.Seconds) * time.Second
+			wait := idle + s.ReplyTimeout()
+			if left := time.Until(s.Deadline()); wait > left {
+				Skip("the idle timeout (" + idle.String() + ") is longer than this scenario may wait (" + left.Round(time.Second).String() + "); raise --timeout")
+			}
+			c := s.DialTarget(rc.Target)
+			if k.login {
+				Expect(c.Login(rc.Target.User, rc.Target.Password, rc.Account)).To(Succeed())
+			}
+			// Sending nothing, the client waits for the server to close: with 421 (RFC 959 §4.2.1,
+			// preferred) or without a reply.
+			r, err := c.ReadReplyWithin(wait)
+			if err == nil {
+				Expect(r).To(HaveReplyCode(421), "the only reply an idle connection may get is 421, closing the control connection")
+				Expect(c.WaitClosed()).To(Succeed(), "421 closes the control connection")
+				return
+			}
+			Expect(errors.Is(err, ErrClosedByServer) || strings.Contains(err.Error(), "connection reset")).To(BeTrue(), "after %v without a command the server closes the connection; instead: %v", idle, err)
+			s.Note("the server closed the idle connection without a 421 reply")
+		})
+	}
 })
-
-// idleCondition returns the idle-timeout condition, or skips when the harness cannot wait that
-// long for one reply: the wait is one reply's deadline, which Slow scenarios stretch to at least
-// 30 s (harness/scenario.go).
-func idleCondition(s *S) ResolvedCondition {
-	rc := s.Condition(CondIdleTimeout)
-	limit := max(3*s.Settings.ReplyTimeout, 30*time.Second)
-	if rc.Seconds <= 0 {
-		Skip("the target config gives no seconds for idle-timeout")
-	}
-	if idle := time.Duration(rc.Seconds) * time.Second; idle+5*time.Second > limit {
-		Skip("the idle timeout (" + idle.String() + ") is longer than one reply may take here (" + limit.String() + "); raise --timeout")
-	}
-	return rc
-}
-
-// expectIdleClose waits, sending nothing, for the server to close c: with 421 (RFC 959 §4.2.1,
-// preferred) or without a reply.
-func expectIdleClose(s *S, c *Conn, rc ResolvedCondition) {
-	r, err := c.ReadReply()
-	if err == nil {
-		Expect(r).To(HaveReplyCode(421), "the only reply an idle connection may get is 421, closing the control connection")
-		Expect(c.WaitClosed()).To(Succeed(), "421 closes the control connection")
-		return
-	}
-	closed := errors.Is(err, ErrClosedByServer) || strings.Contains(err.Error(), "connection reset")
-	Expect(closed).To(BeTrue(), "after %d s without a command the server closes the connection; instead: %v", rc.Seconds, err)
-	s.Note("the server closed the idle connection without a 421 reply")
-}

@@ -2,7 +2,6 @@ package suites
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -47,8 +46,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		c := s.Login()
 		p := s.Path("text.txt")
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, asciiText)
 		stored := getImage(s, c, p)
 		eol := lineEnd(stored, textLines)
 		Expect(eol).NotTo(BeEmpty(), "the server stored %q for the TYPE A upload %q: that is not the three lines with one line end each (CRLF must become the server's own line end, and nothing else may change)", stored, asciiText)
@@ -89,8 +87,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		c := s.Login()
 		p := s.Path("text.txt")
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, asciiText)
 		nonPrint := download(s, c, p) // TYPE A is TYPE A N: Non-print is the default format
 		Expect(c.Cmd("TYPE A T")).To(HaveReplyCode(200), "TYPE A T")
 		expectSameBytes(download(s, c, p), nonPrint, "RETR in TYPE A T compared with TYPE A N")
@@ -128,8 +125,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		c := s.Login()
 		p := s.Path("text.txt")
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), asciiText, "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, asciiText)
 		fresh := s.Login()
 		expectSameBytes(download(s, fresh, p), asciiText, "RETR on a new session that sent no TYPE (the default is ASCII Non-print)")
 	})
@@ -150,8 +146,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("text.txt")
 		line := "HELLO World 0123456789."
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), []byte(line+"\r\n"), "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, []byte(line+"\r\n"))
 		setType(c, "E")
 		got := download(s, c, p)
 		want := ebcdicInvariant(line)
@@ -173,8 +168,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		c := s.Login()
 		p := s.Path("text.txt")
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), []byte("ONE\r\nTWO\r\n"), "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, []byte("ONE\r\nTWO\r\n"))
 		setType(c, "E")
 		want := append(append(ebcdicInvariant("ONE"), ebcdicNL), append(ebcdicInvariant("TWO"), ebcdicNL)...)
 		expectSameBytes(download(s, c, p), want, "RETR in TYPE E of two lines (each must end in NL, 0x15)")
@@ -194,8 +188,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("ebcdic.txt")
 		line := "EBCDIC text 42."
-		setType(c, "E")
-		expectTransferred(c.Store(kindFor(s, c), append(ebcdicInvariant(line), ebcdicNL), "STOR %s", p), "STOR in TYPE E")
+		storeIn(s, c, "E", p, append(ebcdicInvariant(line), ebcdicNL))
 		setType(c, "A")
 		expectSameBytes(download(s, c, p), []byte(line+"\r\n"), "RETR in TYPE A of the line %q stored in TYPE E", line)
 	})
@@ -216,8 +209,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("local.bin")
 		data := append([]byte("lone LF\n, CRLF\r\n, lone CR\r."), randomBytes(4096)...)
-		setType(c, "L 8")
-		expectTransferred(c.Store(kindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
+		storeIn(s, c, "L 8", p, data)
 		expectSameBytes(download(s, c, p), data, "RETR in TYPE L 8 of a file stored in TYPE L 8")
 	})
 
@@ -235,8 +227,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		c := s.Login()
 		p := s.Path("local.bin")
 		data := []byte("line one\nline two\r\nbinary \x00\xff\x80\r")
-		setType(c, "L 8")
-		expectTransferred(c.Store(kindFor(s, c), data, "STOR %s", p), "STOR in TYPE L 8")
+		storeIn(s, c, "L 8", p, data)
 		expectSameBytes(getImage(s, c, p), data, "RETR in TYPE I of a file stored in TYPE L 8")
 	})
 
@@ -327,7 +318,7 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	}, func(s *S) {
 		cond := s.Condition(CondPageStructure)
 		Expect(cond.Path).NotTo(BeEmpty(), "the page-structure condition must name a file (path)")
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
+		c := loginOn(s, cond)
 		setType(c, "I")
 		whole := download(s, c, cond.Path)
 		Expect(c.Cmd("STRU P")).To(HaveReplyCode(200))
@@ -363,8 +354,8 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		Writes:    true,
 	}, func(s *S) {
 		cond := s.Condition(CondPageStructure)
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
-		p := path.Join(s.ScratchOn(cond.Target), "pages.dat")
+		c := loginOn(s, cond)
+		p := s.PathOn(cond.Target, "pages.dat")
 		setType(c, "I")
 		Expect(c.Cmd("STRU P")).To(HaveReplyCode(200))
 		// A page of type 9: RFC 959 §3.1.2.3 defines the types 0 to 3 only.
@@ -383,23 +374,4 @@ func recordStructure(c *Conn) {
 		Skip(fmt.Sprintf("not offered: STRU R answered %s (RFC 1123 §4.1.2.13: record structure is required only where the file system has records)", r))
 	}
 	ExpectWithOffset(1, r).To(HaveReplyCode(200), "STRU R")
-}
-
-// scratchOn returns the scenario's scratch directory on another endpoint (a condition's own
-// server), creating it. The harness does not name it, so it is found by its prefix in the
-// scratch root.
-func scratchOn(s *S, t Target) string {
-	s.ScratchOn(t)
-	c := s.LoginAs(t, t.User, t.Password, "")
-	prefix := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-"
-	listing := c.Retrieve(kindFor(s, c), "NLST %s", t.Scratch)
-	ExpectWithOffset(1, listing).To(HaveReplyCode(226, 250), "NLST of the scratch root %s", t.Scratch)
-	for _, l := range strings.Split(string(listing.Data), "\n") {
-		name := path.Base(strings.TrimRight(l, "\r"))
-		if strings.HasPrefix(name, prefix) {
-			return path.Join(t.Scratch, name)
-		}
-	}
-	Fail("the scratch directory " + prefix + "… is not listed in " + t.Scratch)
-	return ""
 }

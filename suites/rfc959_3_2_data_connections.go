@@ -102,7 +102,7 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 		Condition: CondAnnounceOpen,
 	}, func(s *S) {
 		cond := s.Condition(CondAnnounceOpen)
-		c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
+		c := loginOn(s, cond)
 		t := c.Retrieve(PASV, "LIST") // the harness connects right after 227, before LIST
 		Expect(t.First()).To(HaveReplyCode(125), "the data connection was open before LIST: 150 would announce one about to be opened")
 		Expect(t.DataErr).NotTo(HaveOccurred())

@@ -44,7 +44,7 @@ func compressedRetrieve(s *S, c *Conn, p string, filler byte) framed {
 // closed the connection (226) instead.
 func keptOpen(s *S) (*Conn, *Data) {
 	cond := s.Condition(CondKeepData)
-	c := s.LoginAs(cond.Target, cond.Target.User, cond.Target.Password, "")
+	c := loginOn(s, cond)
 	ExpectWithOffset(1, c.Cmd("MODE B")).To(HaveReplyCode(200))
 	d := dataFor(s, c)
 	_, final := blockRetrieve(s, c, d, "NLST")
@@ -245,8 +245,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		c := s.Login()
 		p := s.Path("columns.txt")
 		text := []byte("name" + string(bytes.Repeat([]byte{' '}, 40)) + "value\r\n" + "x" + string(bytes.Repeat([]byte{' '}, 70)) + "y\r\n")
-		setType(c, "A")
-		expectTransferred(c.Store(kindFor(s, c), text, "STOR %s", p), "STOR in TYPE A")
+		storeIn(s, c, "A", p, text)
 		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
 		f := compressedRetrieve(s, c, p, ' ')
 		expectSameBytes(f.Data, text, "the text decoded from compressed mode with the space as filler")

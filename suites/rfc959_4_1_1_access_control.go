@@ -99,10 +99,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Feature:  "CWD",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		Expect(c.Cmd("CWD %s", dir)).To(HaveReplyCode(250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+		changesDirectory(s, "CWD")
 	})
 
 	Scenario(Spec{
@@ -134,14 +131,8 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Feature:  "CDUP",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		Expect(c.Cmd("MKD %s", s.Path("child"))).To(HaveReplyCode(257))
-		Expect(c.Cmd("CWD %s", s.Path("child"))).To(HaveReplyCode(250))
-		r := c.Cmd("CDUP")
 		// §5.4 lists 200; appendix II says CDUP's codes are CWD's (250). Both are right.
-		Expect(r).To(HaveReplyCode(200, 250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+		goesUp(s, "CDUP")
 	})
 
 	Scenario(Spec{
@@ -153,9 +144,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Quote:    "This command terminates a USER and if file transfer is not in progress, the server closes the control connection.",
 		Level:    Must,
 	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("QUIT")).To(HaveReplyCode(221))
-		Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
+		quits(s.Login())
 	})
 
 	// Commands before login (RFC 959 §4.1.1, the login diagram of §6).
@@ -384,10 +373,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Feature:  "CWD",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		Expect(c.Cmd("XCWD %s", dir)).To(HaveReplyCode(250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+		changesDirectory(s, "XCWD")
 	})
 
 	Scenario(Spec{
@@ -402,12 +388,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Feature:  "CDUP",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		Expect(c.Cmd("MKD %s", s.Path("child"))).To(HaveReplyCode(257))
-		Expect(c.Cmd("CWD %s", s.Path("child"))).To(HaveReplyCode(250))
-		Expect(c.Cmd("XCUP")).To(HaveReplyCode(200, 250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+		goesUp(s, "XCUP")
 	})
 
 	Scenario(Spec{
@@ -489,7 +470,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Condition: CondMount,
 	}, func(s *S) {
 		rc := s.Condition(CondMount)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		c := loginOn(s, rc)
 		r := c.Cmd("SMNT %s", rc.Path)
 		Expect(r).To(HaveReplyCode(250, 202))
 		s.Prefer(r, 250)
@@ -506,7 +487,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Condition: CondMount,
 	}, func(s *S) {
 		rc := s.Condition(CondMount)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		c := loginOn(s, rc)
 		Expect(c.Cmd("SMNT %s", rc.Path)).To(HaveReplyCode(250, 202))
 		Expect(c.Retrieve(kindFor(s, c), "LIST")).To(HaveReplyCode(226, 250), "the login survives SMNT")
 	})
@@ -602,9 +583,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Quote:    "This command terminates a USER and if file transfer is not in progress, the server closes the control connection.",
 		Level:    Must,
 	}, func(s *S) {
-		c := s.Dial()
-		Expect(c.Cmd("QUIT")).To(HaveReplyCode(221))
-		Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
+		quits(s.Dial())
 	})
 
 	Scenario(Spec{
@@ -624,6 +603,30 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		})
 	})
 })
+
+// changesDirectory checks CWD or its X-form: 250, and PWD then names the new directory.
+func changesDirectory(s *S, verb string) {
+	dir := s.Scratch()
+	c := s.Login()
+	Expect(c.Cmd("%s %s", verb, dir)).To(HaveReplyCode(250))
+	Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+}
+
+// goesUp checks CDUP or its X-form: 200 (or 250, CWD's code), and PWD then names the parent.
+func goesUp(s *S, verb string) {
+	dir := s.Scratch()
+	c := s.Login()
+	Expect(c.Cmd("MKD %s", s.Path("child"))).To(HaveReplyCode(257))
+	Expect(c.Cmd("CWD %s", s.Path("child"))).To(HaveReplyCode(250))
+	Expect(c.Cmd("%s", verb)).To(HaveReplyCode(200, 250))
+	Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+}
+
+// quits sends QUIT on c: 221, then the server closes the control connection.
+func quits(c *Conn) {
+	Expect(c.Cmd("QUIT")).To(HaveReplyCode(221))
+	Expect(c.WaitClosed()).To(Succeed(), "the server must close the control connection after QUIT")
+}
 
 // accountRequested runs USER and PASS for a user who needs an account for login, up to the 332
 // that asks for it: after PASS (RFC 959 §4.1.1), or already after USER (its §5.4 row has 332).

@@ -1,8 +1,10 @@
 package suites
 
 import (
+	"fmt"
 	"net"
 	"regexp"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -212,76 +214,62 @@ var _ = Describe("RFC 959 §4.1.2 Transfer parameter commands", func() {
 		expectTransferred(t, "LIST after PORT then PASV (the server must use the passive port)")
 	})
 
+	// Parameter values every server must accept.
+	for _, k := range []struct {
+		id, line, title, section string
+		also                     []string
+		quote                    string
+	}{
+		{"TYPE-001", "TYPE A", "TYPE A (ASCII) is accepted with 200", "959:3.1.1.1", nil,
+			"This is the default type and must be accepted by all FTP implementations."},
+		{"TYPE-002", "TYPE A N", "TYPE A N (ASCII Non-print) is accepted with 200", "959:3.1.1.5.1", nil,
+			"Non-print format must be accepted by all FTP implementations."},
+		{"TYPE-003", "TYPE I", "TYPE I (image) is accepted with 200", "1123:4.1.2.1", []string{"959:3.1.1.3"},
+			"An FTP program MUST support TYPE I (\"IMAGE\" or binary type) as well as TYPE L 8 (\"LOCAL\" type with logical byte size 8)."},
+		{"TYPE-004", "TYPE L 8", "TYPE L 8 (local, logical byte size 8) is accepted with 200", "1123:4.1.2.1", []string{"959:3.1.1.4"},
+			"An FTP program MUST support TYPE I (\"IMAGE\" or binary type) as well as TYPE L 8 (\"LOCAL\" type with logical byte size 8)."},
+		{"STRU-001", "STRU F", "STRU F (file structure) is accepted with 200", "959:5.1", []string{"959:3.1.2.1"},
+			"All hosts must accept the above as the standard defaults."},
+	} {
+		verb, _, _ := strings.Cut(k.line, " ")
+		Scenario(Spec{
+			ID:       k.id,
+			Title:    k.title,
+			Commands: []string{verb},
+			Codes:    []int{200},
+			Section:  k.section,
+			Also:     k.also,
+			Quote:    k.quote,
+			Level:    Must,
+		}, func(s *S) {
+			c := s.Login()
+			Expect(c.Cmd("%s", k.line)).To(HaveReplyCode(200))
+		})
+	}
+
+	// Codes RFC 959 does not assign.
+	for _, k := range []struct{ id, verb, kind, assigned, what string }{
+		{"TYPE-005", "TYPE", "type", "type", "a representation type"},
+		{"STRU-004", "STRU", "structure", "structure", "a file structure"},
+		{"MODE-002", "MODE", "mode", "transfer modes", "a transfer mode"},
+	} {
+		Scenario(Spec{
+			ID:       k.id,
+			Title:    fmt.Sprintf("%s with a %s code RFC 959 does not assign is refused (504 preferred)", k.verb, k.kind),
+			Commands: []string{k.verb},
+			Codes:    []int{504, 500, 501},
+			Section:  "959:4.1.2",
+			Quote:    "The following codes are assigned for " + k.assigned + ":",
+			Level:    Must,
+		}, func(s *S) {
+			c := s.Login()
+			r := c.Cmd("%s Q", k.verb)
+			Expect(r).To(HaveReplyCode(504, 500, 501), "Q is not %s", k.what)
+			s.Prefer(r, 504)
+		})
+	}
+
 	// ---- TYPE ----
-
-	Scenario(Spec{
-		ID:       "TYPE-001",
-		Title:    "TYPE A (ASCII) is accepted with 200",
-		Commands: []string{"TYPE"},
-		Codes:    []int{200},
-		Section:  "959:3.1.1.1",
-		Quote:    "This is the default type and must be accepted by all FTP implementations.",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200))
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-002",
-		Title:    "TYPE A N (ASCII Non-print) is accepted with 200",
-		Commands: []string{"TYPE"},
-		Codes:    []int{200},
-		Section:  "959:3.1.1.5.1",
-		Quote:    "Non-print format must be accepted by all FTP implementations.",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("TYPE A N")).To(HaveReplyCode(200))
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-003",
-		Title:    "TYPE I (image) is accepted with 200",
-		Commands: []string{"TYPE"},
-		Codes:    []int{200},
-		Section:  "1123:4.1.2.1",
-		Also:     []string{"959:3.1.1.3"},
-		Quote:    "An FTP program MUST support TYPE I (\"IMAGE\" or binary type) as well as TYPE L 8 (\"LOCAL\" type with logical byte size 8).",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("TYPE I")).To(HaveReplyCode(200))
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-004",
-		Title:    "TYPE L 8 (local, logical byte size 8) is accepted with 200",
-		Commands: []string{"TYPE"},
-		Codes:    []int{200},
-		Section:  "1123:4.1.2.1",
-		Also:     []string{"959:3.1.1.4"},
-		Quote:    "An FTP program MUST support TYPE I (\"IMAGE\" or binary type) as well as TYPE L 8 (\"LOCAL\" type with logical byte size 8).",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("TYPE L 8")).To(HaveReplyCode(200))
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-005",
-		Title:    "TYPE with a type code RFC 959 does not assign is refused (504 preferred)",
-		Commands: []string{"TYPE"},
-		Codes:    []int{504, 500, 501},
-		Section:  "959:4.1.2",
-		Quote:    "The following codes are assigned for type:",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		r := c.Cmd("TYPE Q")
-		Expect(r).To(HaveReplyCode(504, 500, 501), "Q is not a representation type")
-		s.Prefer(r, 504)
-	})
 
 	Scenario(Spec{
 		ID:       "TYPE-006",
@@ -314,20 +302,6 @@ var _ = Describe("RFC 959 §4.1.2 Transfer parameter commands", func() {
 	// ---- STRU ----
 
 	Scenario(Spec{
-		ID:       "STRU-001",
-		Title:    "STRU F (file structure) is accepted with 200",
-		Commands: []string{"STRU"},
-		Codes:    []int{200},
-		Section:  "959:5.1",
-		Also:     []string{"959:3.1.2.1"},
-		Quote:    "All hosts must accept the above as the standard defaults.",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		Expect(c.Cmd("STRU F")).To(HaveReplyCode(200))
-	})
-
-	Scenario(Spec{
 		ID:       "STRU-002",
 		Title:    "STRU R (record structure) is accepted with 200 for text files (RFC 1123 §4.1.2.13 requires it only where the file system has records)",
 		Commands: []string{"STRU"},
@@ -355,38 +329,6 @@ var _ = Describe("RFC 959 §4.1.2 Transfer parameter commands", func() {
 		r := c.Cmd("STRU P")
 		Expect(r).NotTo(HaveReplyCode(200), "the server offers page structure, which RFC 1123 does not recommend")
 		Expect(r).To(HaveReplyCode(504, 500, 501))
-		s.Prefer(r, 504)
-	})
-
-	Scenario(Spec{
-		ID:       "STRU-004",
-		Title:    "STRU with a structure code RFC 959 does not assign is refused (504 preferred)",
-		Commands: []string{"STRU"},
-		Codes:    []int{504, 500, 501},
-		Section:  "959:4.1.2",
-		Quote:    "The following codes are assigned for structure:",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		r := c.Cmd("STRU Q")
-		Expect(r).To(HaveReplyCode(504, 500, 501), "Q is not a file structure")
-		s.Prefer(r, 504)
-	})
-
-	// ---- MODE ----
-
-	Scenario(Spec{
-		ID:       "MODE-002",
-		Title:    "MODE with a mode code RFC 959 does not assign is refused (504 preferred)",
-		Commands: []string{"MODE"},
-		Codes:    []int{504, 500, 501},
-		Section:  "959:4.1.2",
-		Quote:    "The following codes are assigned for transfer modes:",
-		Level:    Must,
-	}, func(s *S) {
-		c := s.Login()
-		r := c.Cmd("MODE Q")
-		Expect(r).To(HaveReplyCode(504, 500, 501), "Q is not a transfer mode")
 		s.Prefer(r, 504)
 	})
 })

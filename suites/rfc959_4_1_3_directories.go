@@ -22,12 +22,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: MKD, RMD, PWD", func() {
 		Feature:  "MKD",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Path("made")
-		c := s.Login()
-		r := c.Cmd("MKD %s", dir)
-		Expect(r).To(HaveReplyCode(257))
-		Expect(PathOf(r)).To(Equal(dir), "the 257 reply must name %s, quoted, as its absolute pathname", dir)
-		Expect(dirExists(c, dir, s.Scratch())).To(BeTrue(), "MKD answered 257, so %s must exist", dir)
+		makesDirectory(s, "MKD")
 	})
 
 	Scenario(Spec{
@@ -100,11 +95,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: MKD, RMD, PWD", func() {
 		Feature:  "RMD",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Path("empty")
-		c := s.Login()
-		Expect(c.Cmd("MKD %s", dir)).To(HaveReplyCode(257), setupStep("MKD %s", dir))
-		Expect(c.Cmd("RMD %s", dir)).To(HaveReplyCode(250))
-		Expect(dirExists(c, dir, s.Scratch())).To(BeFalse(), "RMD answered 250, so %s must be gone", dir)
+		removesDirectory(s, "RMD")
 	})
 
 	Scenario(Spec{
@@ -179,12 +170,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: MKD, RMD, PWD", func() {
 		Feature:  "PWD",
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		chdir(c, dir)
-		r := c.Cmd("PWD")
-		Expect(r).To(HaveReplyCode(257))
-		Expect(PathOf(r)).To(Equal(dir), "PWD after CWD %s", dir)
+		printsDirectory(s, "PWD")
 	})
 
 	Scenario(Spec{
@@ -223,12 +209,7 @@ var _ = Describe("RFC 1123 §4.1.3.1 Non-standard command verbs (directory comma
 		Level:    Should,
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Path("x-made")
-		c := s.Login()
-		r := c.Cmd("XMKD %s", dir)
-		Expect(r).To(HaveReplyCode(257))
-		Expect(PathOf(r)).To(Equal(dir))
-		Expect(dirExists(c, dir, s.Scratch())).To(BeTrue(), "XMKD answered 257, so %s must exist", dir)
+		makesDirectory(s, "XMKD")
 	})
 
 	Scenario(Spec{
@@ -241,11 +222,7 @@ var _ = Describe("RFC 1123 §4.1.3.1 Non-standard command verbs (directory comma
 		Level:    Should,
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Path("x-removed")
-		c := s.Login()
-		Expect(c.Cmd("MKD %s", dir)).To(HaveReplyCode(257), setupStep("MKD %s", dir))
-		Expect(c.Cmd("XRMD %s", dir)).To(HaveReplyCode(250))
-		Expect(dirExists(c, dir, s.Scratch())).To(BeFalse(), "XRMD answered 250, so %s must be gone", dir)
+		removesDirectory(s, "XRMD")
 	})
 
 	Scenario(Spec{
@@ -258,11 +235,36 @@ var _ = Describe("RFC 1123 §4.1.3.1 Non-standard command verbs (directory comma
 		Level:    Should,
 		Writes:   true,
 	}, func(s *S) {
-		dir := s.Scratch()
-		c := s.Login()
-		chdir(c, dir)
-		r := c.Cmd("XPWD")
-		Expect(r).To(HaveReplyCode(257))
-		Expect(PathOf(r)).To(Equal(dir))
+		printsDirectory(s, "XPWD")
 	})
 })
+
+// makesDirectory checks MKD or its X-form: 257 with the absolute pathname of the new directory,
+// in double quotes, and the directory exists.
+func makesDirectory(s *S, verb string) {
+	dir := s.Path("made")
+	c := s.Login()
+	r := c.Cmd("%s %s", verb, dir)
+	Expect(r).To(HaveReplyCode(257))
+	Expect(PathOf(r)).To(Equal(dir), "the 257 reply must name %s, quoted, as its absolute pathname", dir)
+	Expect(dirExists(c, dir, s.Scratch())).To(BeTrue(), "%s answered 257, so %s must exist", verb, dir)
+}
+
+// removesDirectory checks RMD or its X-form: 250 for an empty directory, which is then gone.
+func removesDirectory(s *S, verb string) {
+	dir := s.Path("empty")
+	c := s.Login()
+	Expect(c.Cmd("MKD %s", dir)).To(HaveReplyCode(257), setupStep("MKD %s", dir))
+	Expect(c.Cmd("%s %s", verb, dir)).To(HaveReplyCode(250))
+	Expect(dirExists(c, dir, s.Scratch())).To(BeFalse(), "%s answered 250, so %s must be gone", verb, dir)
+}
+
+// printsDirectory checks PWD or its X-form: 257 with the current directory in double quotes.
+func printsDirectory(s *S, verb string) {
+	dir := s.Scratch()
+	c := s.Login()
+	chdir(c, dir)
+	r := c.Cmd("%s", verb)
+	Expect(r).To(HaveReplyCode(257))
+	Expect(PathOf(r)).To(Equal(dir), "%s after CWD %s", verb, dir)
+}

@@ -102,7 +102,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		if rc.Path == "" {
 			Skip("the busy-file condition names no path to retrieve")
 		}
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		c := loginOn(s, rc)
 		t := retrieveFile(s, c, rc.Path)
 		Expect(t).To(BeTransientNegative(), "RETR of the busy file %s", rc.Path)
 		s.Prefer(t.Final(), 450)
@@ -120,7 +120,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Condition: CondIOError,
 	}, func(s *S) {
 		rc := s.Condition(CondIOError)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		c := loginOn(s, rc)
 		typeImage(c)
 		t := retrieveFile(s, c, rc.Path)
 		Expect(t).To(BeTransientNegative(), "RETR of %s, whose reading fails, must not end as a success", rc.Path)
@@ -201,10 +201,9 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Condition: CondAccountStore,
 	}, func(s *S) {
 		rc := s.Condition(CondAccountStore)
-		dir := s.ScratchOn(rc.Target)
-		p := dir + "/needs-account.bin"
+		p := s.PathOn(rc.Target, "needs-account.bin")
 		data := randomBytes(1000)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, "")
+		c := loginOn(s, rc)
 		typeImage(c)
 		t := c.Store(kindFor(s, c), data, "STOR %s", p)
 		Expect(t).To(HaveReplyCode(532), "STOR before ACCT, by a user who needs an account to store")
@@ -248,10 +247,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 	}, func(s *S) {
 		rc := s.Condition(CondQuota)
 		Expect(rc.Limit).To(BeNumerically(">", 0), setupStep("the quota condition gives no limit"))
-		dir := s.ScratchOn(rc.Target)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		p := s.PathOn(rc.Target, "over-quota.bin")
+		c := loginOn(s, rc)
 		typeImage(c)
-		t := c.Store(kindFor(s, c), randomBytes(int(rc.Limit)+64<<10), "STOR %s/over-quota.bin", dir)
+		t := c.Store(kindFor(s, c), randomBytes(int(rc.Limit)+64<<10), "STOR %s", p)
 		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR of %d bytes, beyond the quota of %d: got %s", rc.Limit+64<<10, rc.Limit, t.Final())
 		s.Prefer(t.Final(), 552)
 	})
@@ -268,10 +267,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Condition: CondDiskFull,
 	}, func(s *S) {
 		rc := s.Condition(CondDiskFull)
-		dir := s.ScratchOn(rc.Target)
-		c := s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
+		p := s.PathOn(rc.Target, "no-room.bin")
+		c := loginOn(s, rc)
 		typeImage(c)
-		t := c.Store(kindFor(s, c), randomBytes(64<<10), "STOR %s/no-room.bin", dir)
+		t := c.Store(kindFor(s, c), randomBytes(64<<10), "STOR %s", p)
 		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR on a full disk: got %s", t.Final())
 		s.Prefer(t.Final(), 452)
 	})

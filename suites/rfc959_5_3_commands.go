@@ -111,10 +111,7 @@ var _ = Describe("RFC 959 §5.3 Commands", func() {
 		Level:    Must,
 	}, func(s *S) {
 		c := s.Login()
-		s.Note("the next three command lines go out in one write")
-		c.SendRaw([]byte("NOOP\r\n"+unknownVerb+"\r\nNOOP\r\n"), "NOOP")
-		c.SendRaw(nil, unknownVerb) // the second and third lines were in the write above
-		c.SendRaw(nil, "NOOP")
+		c.SendPipelined("NOOP", unknownVerb, "NOOP") // one write
 		for i, want := range [][]int{{200}, {500, 502}, {200}} {
 			r, err := c.ReadReply()
 			Expect(err).NotTo(HaveOccurred(), "command %d of the three sent in one write is answered", i+1)
