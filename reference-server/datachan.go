@@ -154,21 +154,29 @@ func cmdPORT(s *session, arg string) {
 		s.reply(codeBadArguments, "PORT refused after EPSV ALL (RFC 2428 §3).")
 		return
 	}
+	ip, port, err := portAddress(arg)
+	if err != nil {
+		s.reply(codeBadArguments, "PORT: %v.", err)
+		return
+	}
+	s.setActive(ip, port, codeParamNotImpl)
+}
+
+// portAddress reads PORT's h1,h2,h3,h4,p1,p2 (RFC 959 §4.1.2).
+func portAddress(arg string) (net.IP, int, error) {
 	f := strings.Split(strings.TrimSpace(arg), ",")
 	if len(f) != 6 {
-		s.reply(codeBadArguments, "PORT: expected h1,h2,h3,h4,p1,p2.")
-		return
+		return nil, 0, errors.New("expected h1,h2,h3,h4,p1,p2")
 	}
 	var b [6]byte
 	for i, x := range f {
 		n, err := strconv.Atoi(strings.TrimSpace(x))
 		if err != nil || n < 0 || n > 255 {
-			s.reply(codeBadArguments, "PORT: %q is not a number from 0 to 255.", sanitizeName(x))
-			return
+			return nil, 0, fmt.Errorf("%q is not a number from 0 to 255", sanitizeName(x))
 		}
 		b[i] = byte(n)
 	}
-	s.setActive(net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8|int(b[5]), codeParamNotImpl)
+	return net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8 | int(b[5]), nil
 }
 
 // EPRT (RFC 2428 §2): |proto|address|port| with any delimiter; 522 for an unknown protocol.
@@ -177,36 +185,46 @@ func cmdEPRT(s *session, arg string) {
 		s.reply(codeBadArguments, "EPRT refused after EPSV ALL (RFC 2428 §3).")
 		return
 	}
+	ip, port, err := eprtAddress(arg)
+	switch {
+	case errors.Is(err, errUnknownProtocol):
+		s.reply(codeBadProtocol, "Network protocol not supported, use (1,2)")
+	case err != nil:
+		s.reply(codeBadArguments, "EPRT: %v.", err)
+	default:
+		s.setActive(ip, port, codeBadArguments)
+	}
+}
+
+// errUnknownProtocol is EPRT's protocol number other than 1 (IPv4) and 2 (IPv6).
+var errUnknownProtocol = errors.New("unknown network protocol")
+
+// eprtAddress reads EPRT's |proto|address|port| (RFC 2428 §2).
+func eprtAddress(arg string) (net.IP, int, error) {
 	arg = strings.TrimSpace(arg)
 	if len(arg) < 2 || arg[0] < 33 || arg[0] > 126 {
-		s.reply(codeBadArguments, "EPRT: expected |proto|address|port|.")
-		return
+		return nil, 0, errors.New("expected |proto|address|port|")
 	}
 	f := strings.Split(arg[1:], string(arg[0]))
 	if len(f) != 4 || f[3] != "" {
-		s.reply(codeBadArguments, "EPRT: expected |proto|address|port|.")
-		return
+		return nil, 0, errors.New("expected |proto|address|port|")
 	}
 	proto, err := strconv.Atoi(f[0])
 	if err != nil {
-		s.reply(codeBadArguments, "EPRT: %q is not a protocol number.", sanitizeName(f[0]))
-		return
+		return nil, 0, fmt.Errorf("%q is not a protocol number", sanitizeName(f[0]))
 	}
 	if proto != 1 && proto != 2 {
-		s.reply(codeBadProtocol, "Network protocol not supported, use (1,2)")
-		return
+		return nil, 0, errUnknownProtocol
 	}
 	ip := net.ParseIP(f[1])
 	if ip == nil || family(ip) != proto {
-		s.reply(codeBadArguments, "EPRT: %q is not an IPv%d address.", sanitizeName(f[1]), map[int]int{1: 4, 2: 6}[proto])
-		return
+		return nil, 0, fmt.Errorf("%q is not an IPv%d address", sanitizeName(f[1]), map[int]int{1: 4, 2: 6}[proto])
 	}
 	port, err := strconv.Atoi(f[2])
 	if err != nil || port < 0 || port > 65535 {
-		s.reply(codeBadArguments, "EPRT: %q is not a port number.", sanitizeName(f[2]))
-		return
+		return nil, 0, fmt.Errorf("%q is not a port number", sanitizeName(f[2]))
 	}
-	s.setActive(ip, port, codeBadArguments)
+	return ip, port, nil
 }
 
 // setActive checks the address of PORT or EPRT and remembers it. refused is the code for an

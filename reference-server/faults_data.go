@@ -26,7 +26,7 @@ var dataFaults = []Fault{
 	{
 		Name: "port-ignored", Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PORT", "EPRT"},
 		Description: "PORT and EPRT answer 200, but the server connects to the default data port (the client's control port) instead",
-		table: dataFaultWrap([]string{"PORT", "EPRT"}, func(h handler) handler {
+		table: wrapTable([]string{"PORT", "EPRT"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				h(s, arg)
 				s.mu.Lock()
@@ -38,9 +38,9 @@ var dataFaults = []Fault{
 	{
 		Name: "port-malformed-accepted", Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PORT"},
 		Description: "PORT with a malformed argument (not six numbers from 0 to 255) is answered 200",
-		table: dataFaultWrap([]string{"PORT"}, func(h handler) handler {
+		table: wrapTable([]string{"PORT"}, func(h handler) handler {
 			return func(s *session, arg string) {
-				if _, _, ok := faultPortArg(arg); !ok {
+				if _, _, err := portAddress(arg); err != nil {
 					s.setData(dataSetup{})
 					s.reply(codeOK, "PORT command successful.")
 					return
@@ -52,13 +52,13 @@ var dataFaults = []Fault{
 	{
 		Name: "port-any-address", Group: "data-connection", RFC: "2577:3", Commands: []string{"PORT", "EPRT"},
 		Description: "PORT and EPRT naming another host or a port below 1024 are answered 200 (the server still never connects there)",
-		table: dataFaultWrap([]string{"PORT", "EPRT"}, func(h handler) handler {
+		table: wrapTable([]string{"PORT", "EPRT"}, func(h handler) handler {
 			return func(s *session, arg string) {
-				ip, port, ok := faultPortArg(arg)
+				ip, port, err := portAddress(arg)
 				if s.current == "EPRT" {
-					ip, port, ok = faultEprtArg(arg)
+					ip, port, err = eprtAddress(arg)
 				}
-				if ok && (!ip.Equal(ipOf(s.conn.RemoteAddr())) || port < 1024) {
+				if err == nil && (!ip.Equal(ipOf(s.conn.RemoteAddr())) || port < 1024) {
 					s.setData(dataSetup{}) // answered 200, but nothing is ever sent there
 					s.reply(codeOK, "%s command successful.", s.current)
 					return
@@ -70,7 +70,7 @@ var dataFaults = []Fault{
 	{
 		Name: "pasv-sticky", Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PORT", "EPRT"},
 		Description: "PORT or EPRT after PASV answers 200 but the server keeps listening on the passive port",
-		table: dataFaultWrap([]string{"PORT", "EPRT"}, func(h handler) handler {
+		table: wrapTable([]string{"PORT", "EPRT"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				s.mu.Lock()
 				listening := s.data.ln != nil
@@ -86,7 +86,7 @@ var dataFaults = []Fault{
 	{
 		Name: "port-sticky", Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PASV", "EPSV"},
 		Description: "PASV or EPSV after PORT names a port, but the server closes it again and connects to the PORT address",
-		table: dataFaultWrap([]string{"PASV", "EPSV"}, func(h handler) handler {
+		table: wrapTable([]string{"PASV", "EPSV"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				s.mu.Lock()
 				old := s.data
@@ -144,11 +144,7 @@ var dataFaults = []Fault{
 	{
 		Name: "abor-225-as-226", Group: "data-connection", RFC: "959:4.2.1", Commands: []string{"ABOR"},
 		Description: "ABOR with a kept-open idle data connection answers 226 (closing) but leaves the connection open",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "ABOR" && r.code == codeDataOpen {
-				r.code = codeClosingData
-			}
-		},
+		reply:       recode([]string{"ABOR"}, []int{codeDataOpen}, codeClosingData),
 	},
 
 	// Representation types (RFC 959 §3.1.1, §4.1.2; RFC 1123 §4.1.2.1, §4.1.2.2).
@@ -158,23 +154,11 @@ var dataFaults = []Fault{
 	typeRefusalFault("type-format-refused", "TYPE A or E with a format parameter (N, T, C) is answered 501", "959:3.1.1.5", func(f []string) bool {
 		return len(f) == 2 && (strings.EqualFold(f[0], "A") || strings.EqualFold(f[0], "E"))
 	}, codeBadArguments),
-	{
-		Name: "type-unknown-accepted", Group: "representation", RFC: "959:4.1.2", Commands: []string{"TYPE"},
-		Description: "TYPE with a type code RFC 959 does not assign (not A, E, I or L) is answered 200",
-		table: dataFaultWrap([]string{"TYPE"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if t, ok := singleLetter(strings.Fields(arg + " x")[0]); ok && !strings.ContainsRune("AEIL", rune(t)) {
-					s.reply(codeOK, "Type set to %c.", t)
-					return
-				}
-				h(s, arg)
-			}
-		}),
-	},
+	unassignedAccepted("type-unknown-accepted", "representation", "TYPE", "Type", "AEIL"),
 	{
 		Name: "type-l-no-size-accepted", Group: "representation", RFC: "959:3.1.1.4", Commands: []string{"TYPE"},
 		Description: "TYPE L without its byte size is answered 200 (taken as L 8)",
-		table: dataFaultWrap([]string{"TYPE"}, func(h handler) handler {
+		table: wrapTable([]string{"TYPE"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if strings.EqualFold(strings.TrimSpace(arg), "L") {
 					h(s, "L 8")
@@ -195,7 +179,7 @@ var dataFaults = []Fault{
 	{
 		Name: "type-forgotten", Group: "representation", RFC: "959:4.1.2", Commands: dataXferCommands,
 		Description: "the representation type returns to ASCII Non-print after every transfer",
-		table: dataFaultWrap(dataXferCommands, func(h handler) handler {
+		table: wrapTable(dataXferCommands, func(h handler) handler {
 			return func(s *session, arg string) {
 				h(s, arg)
 				s.params.typ, s.params.form = typeASCII, formNonPrint
@@ -205,7 +189,7 @@ var dataFaults = []Fault{
 	{
 		Name: "default-type-image", Group: "representation", RFC: "959:4.1.2", Commands: []string{"PASS", "TYPE"},
 		Description: "a session starts in TYPE I instead of the default ASCII Non-print",
-		table: dataFaultWrap([]string{"PASS"}, func(h handler) handler {
+		table: wrapTable([]string{"PASS"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				h(s, arg)
 				if s.loggedIn {
@@ -275,7 +259,7 @@ var dataFaults = []Fault{
 	{
 		Name: "stru-refused", Group: "structure", RFC: "959:3.1.2.2", Commands: []string{"STRU"},
 		Description: "STRU F and STRU R are answered 504",
-		table: dataFaultWrap([]string{"STRU"}, func(h handler) handler {
+		table: wrapTable([]string{"STRU"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if a := strings.ToUpper(strings.TrimSpace(arg)); a == "F" || a == "R" {
 					s.reply(codeParamNotImpl, "STRU %s not implemented.", a)
@@ -288,7 +272,7 @@ var dataFaults = []Fault{
 	{
 		Name: "stru-p-accepted", Group: "structure", RFC: "1123:4.1.2.3", Commands: []string{"STRU"},
 		Description: "STRU P is answered 200 where page structure is not configured (transfers stay file-structured)",
-		table: dataFaultWrap([]string{"STRU"}, func(h handler) handler {
+		table: wrapTable([]string{"STRU"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if strings.EqualFold(strings.TrimSpace(arg), "P") && !s.srv.cfg.PageStructure {
 					s.reply(codeOK, "Structure set to Page.")
@@ -298,19 +282,7 @@ var dataFaults = []Fault{
 			}
 		}),
 	},
-	{
-		Name: "stru-unknown-accepted", Group: "structure", RFC: "959:4.1.2", Commands: []string{"STRU"},
-		Description: "STRU with a structure code RFC 959 does not assign (not F, R or P) is answered 200",
-		table: dataFaultWrap([]string{"STRU"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if c, ok := singleLetter(strings.TrimSpace(arg)); ok && !strings.ContainsRune("FRP", rune(c)) {
-					s.reply(codeOK, "Structure set to %c.", c)
-					return
-				}
-				h(s, arg)
-			}
-		}),
-	},
+	unassignedAccepted("stru-unknown-accepted", "structure", "STRU", "Structure", "FRP"),
 	retrRewriteFault("stru-r-no-eor", "RETR in record structure (stream mode) sends no end-of-record codes (0xFF 0x01)", "959:3.4.1",
 		faultRecordRewrite(func(code byte) []byte {
 			switch code {
@@ -360,7 +332,7 @@ var dataFaults = []Fault{
 	{
 		Name: "mode-s-ignored", Group: "mode", RFC: "959:4.1.2", Commands: []string{"MODE"},
 		Description: "MODE S is answered 200 but the mode set before (block, compressed) stays",
-		table: dataFaultWrap([]string{"MODE"}, func(h handler) handler {
+		table: wrapTable([]string{"MODE"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if strings.EqualFold(strings.TrimSpace(arg), "S") {
 					s.reply(codeOK, "Mode set to Stream.")
@@ -370,19 +342,7 @@ var dataFaults = []Fault{
 			}
 		}),
 	},
-	{
-		Name: "mode-unknown-accepted", Group: "mode", RFC: "959:4.1.2", Commands: []string{"MODE"},
-		Description: "MODE with a mode code RFC 959 does not assign (not S, B, C or Z) is answered 200",
-		table: dataFaultWrap([]string{"MODE"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if m, ok := singleLetter(strings.TrimSpace(arg)); ok && !strings.ContainsRune("SBCZ", rune(m)) {
-					s.reply(codeOK, "Mode set to %c.", m)
-					return
-				}
-				h(s, arg)
-			}
-		}),
-	},
+	unassignedAccepted("mode-unknown-accepted", "mode", "MODE", "Mode", "SBCZ"),
 	retrRewriteFault("mode-b-bad-eof", "RETR in block mode never sets the EOF descriptor (64): the last block looks like any other", "959:3.4.2",
 		faultBlockRewrite(descEOF)),
 	retrRewriteFault("mode-b-eor-dropped", "RETR in block mode never sets the EOR descriptor (128)", "959:3.4.2",
@@ -404,7 +364,7 @@ var dataFaults = []Fault{
 	{
 		Name: "kept-data-survives-port", Group: "data-connection", RFC: "959:3.2", Commands: []string{"PASV", "EPSV", "PORT", "EPRT"},
 		Description: "a data connection kept open after a block-mode transfer stays open when PASV, EPSV, PORT or EPRT changes the port",
-		table: dataFaultWrap([]string{"PASV", "EPSV", "PORT", "EPRT"}, func(h handler) handler {
+		table: wrapTable([]string{"PASV", "EPSV", "PORT", "EPRT"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				s.mu.Lock()
 				kept := s.data.conn
@@ -432,7 +392,7 @@ var dataFaults = []Fault{
 	{
 		Name: "rest-marker-ignored", Group: "mode", RFC: "959:3.5", Commands: []string{"REST"},
 		Description: "REST in block or compressed mode is answered 350 but the next transfer starts from the beginning",
-		table: dataFaultWrap([]string{"REST"}, func(h handler) handler {
+		table: wrapTable([]string{"REST"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if s.params.mode == modeStream {
 					h(s, arg)
@@ -444,21 +404,10 @@ var dataFaults = []Fault{
 	},
 }
 
-// dataFaultWrap makes a table hook that wraps the handlers of the named commands.
-func dataFaultWrap(names []string, wrap func(handler) handler) func(t commands) {
-	return func(t commands) {
-		for _, n := range names {
-			if c := t[n]; c != nil && c.handler != nil {
-				c.handler = wrap(c.handler)
-			}
-		}
-	}
-}
-
 // dataConnWrap makes a table hook that has the data connection of the named transfer commands
 // wrapped, when pick returns a wrapper for the session's transfer parameters.
 func dataConnWrap(names []string, pick func(p xferParams) func(net.Conn) net.Conn) func(t commands) {
-	return dataFaultWrap(names, func(h handler) handler {
+	return wrapTable(names, func(h handler) handler {
 		return func(s *session, arg string) {
 			w := pick(s.params)
 			s.mu.Lock()
@@ -491,10 +440,28 @@ func retrRewriteFault(name, description, rfc string, rewrite func(p xferParams) 
 func typeRefusalFault(name, description, rfc string, match func(fields []string) bool, code int) Fault {
 	return Fault{
 		Name: name, Group: "representation", RFC: rfc, Commands: []string{"TYPE"}, Description: description,
-		table: dataFaultWrap([]string{"TYPE"}, func(h handler) handler {
+		table: wrapTable([]string{"TYPE"}, func(h handler) handler {
 			return func(s *session, arg string) {
 				if match(strings.Fields(arg)) {
 					s.reply(code, "TYPE %s refused.", sanitizeName(arg))
+					return
+				}
+				h(s, arg)
+			}
+		}),
+	}
+}
+
+// unassignedAccepted is a fault that answers 200 to verb with a one-letter code RFC 959 does not
+// assign (RFC 959 §4.1.2: "The following codes are assigned"); assigned lists those it does.
+func unassignedAccepted(name, group, verb, what, assigned string) Fault {
+	return Fault{
+		Name: name, Group: group, RFC: "959:4.1.2", Commands: []string{verb},
+		Description: fmt.Sprintf("%s with a code RFC 959 does not assign (none of %s) is answered 200", verb, assigned),
+		table: wrapTable([]string{verb}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if c, ok := singleLetter(strings.Fields(arg + " x")[0]); ok && !strings.ContainsRune(assigned, rune(c)) {
+					s.reply(codeOK, "%s set to %c.", what, c)
 					return
 				}
 				h(s, arg)
@@ -507,7 +474,7 @@ func typeRefusalFault(name, description, rfc string, match func(fields []string)
 func typeAsFault(name, description, rfc string, names []string, from, to byte) Fault {
 	return Fault{
 		Name: name, Group: "representation", RFC: rfc, Commands: append([]string{"TYPE"}, names...), Description: description,
-		table: dataFaultWrap(names, func(h handler) handler {
+		table: wrapTable(names, func(h handler) handler {
 			return func(s *session, arg string) {
 				if s.params.typ != from {
 					h(s, arg)
@@ -531,38 +498,6 @@ func isDataXferCommand(cmd string) bool {
 }
 
 var faultPasvNumbers = regexp.MustCompile(`(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)`)
-
-// faultPortArg reads h1,h2,h3,h4,p1,p2.
-func faultPortArg(arg string) (net.IP, int, bool) {
-	f := strings.Split(strings.TrimSpace(arg), ",")
-	if len(f) != 6 {
-		return nil, 0, false
-	}
-	var b [6]byte
-	for i, x := range f {
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		if err != nil || n < 0 || n > 255 {
-			return nil, 0, false
-		}
-		b[i] = byte(n)
-	}
-	return net.IPv4(b[0], b[1], b[2], b[3]), int(b[4])<<8 | int(b[5]), true
-}
-
-// faultEprtArg reads |proto|address|port|.
-func faultEprtArg(arg string) (net.IP, int, bool) {
-	arg = strings.TrimSpace(arg)
-	if len(arg) < 2 {
-		return nil, 0, false
-	}
-	f := strings.Split(arg[1:], arg[:1])
-	if len(f) != 4 {
-		return nil, 0, false
-	}
-	ip := net.ParseIP(f[1])
-	port, err := strconv.Atoi(f[2])
-	return ip, port, ip != nil && err == nil
-}
 
 // faultRewriteConn passes what a transfer writes through a rewriting function.
 type faultRewriteConn struct {

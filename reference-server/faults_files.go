@@ -47,68 +47,62 @@ var fileFaults = []Fault{
 	{
 		Name: "retr-truncates-file", Group: "transfer", RFC: "959:4.1.3", Commands: []string{"RETR"},
 		Description: "RETR empties the file once it has been sent, as if the download consumed it",
-		table: func(t commands) {
-			wrapFile(t, []string{"RETR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					h(s, arg)
-					if x := s.xfer; x != nil {
-						<-x.done
-						if f, err := s.fs.OpenFile(rel(s.resolve(arg)), os.O_WRONLY|os.O_TRUNC, 0); err == nil {
-							f.Close()
-						}
+		table: wrapTable([]string{"RETR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				h(s, arg)
+				if x := s.xfer; x != nil {
+					<-x.done
+					if f, err := s.fs.OpenFile(rel(s.resolve(arg)), os.O_WRONLY|os.O_TRUNC, 0); err == nil {
+						f.Close()
 					}
 				}
-			})
-		},
+			}
+		}),
 	},
 	{
 		Name: "retr-nonfile-empty", Group: "transfer", RFC: "959:4.2.1", Commands: []string{"RETR"},
 		Description: "RETR of a missing file or of a directory answers 150, sends nothing and ends with 226",
-		table: func(t commands) {
-			wrapFile(t, []string{"RETR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
-						h(s, arg)
-						return
-					}
-					s.startTransfer(v, 0, "Opening data connection for "+v+" (0 bytes).", func() string { return "Transfer complete." },
-						func(*transfer, io.ReadWriter) error { return nil })
+		table: wrapTable([]string{"RETR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(arg)
+				if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
+					h(s, arg)
+					return
 				}
-			})
-		},
+				s.startTransfer(v, 0, "Opening data connection for "+v+" (0 bytes).", func() string { return "Transfer complete." },
+					func(*transfer, io.ReadWriter) error { return nil })
+			}
+		}),
 	},
 	{
 		Name: "retr-busy-as-550", Group: "transfer", RFC: "959:4.2.1", Commands: []string{"RETR"},
 		Description: "RETR of a busy file answers 550 (permanent) instead of 450 (transient)",
-		reply:       recodeFile([]string{"RETR"}, []int{codeFileBusy}, codeFileUnavailable),
+		reply:       recode([]string{"RETR"}, []int{codeFileBusy}, codeFileUnavailable),
 	},
 	{
 		Name: "local-error-as-226", Group: "transfer", RFC: "959:5.4", Commands: fileDataCommands,
 		Description: "a transfer that fails with a local error (451) ends with 226 instead",
-		reply:       recodeFile(fileDataCommands, []int{codeLocalError}, codeClosingData),
+		reply:       recode(fileDataCommands, []int{codeLocalError}, codeClosingData),
 	},
 	{
 		Name: "storage-errors-as-226", Group: "transfer", RFC: "959:5.4", Commands: fileStoreCommands,
 		Description: "an upload refused for lack of room (452) or beyond the quota (552) is answered 226",
-		reply:       recodeFile(fileStoreCommands, []int{codeNoSpace, codeExceededStorage}, codeClosingData),
+		reply:       recode(fileStoreCommands, []int{codeNoSpace, codeExceededStorage}, codeClosingData),
 	},
 	{
 		Name: "aborted-as-226", Group: "transfer", RFC: "959:4.1.3", Commands: append([]string{"ABOR"}, fileDataCommands...),
 		Description: "a transfer whose data connection was aborted or lost ends with 226 instead of 426",
-		reply:       recodeFile(fileDataCommands, []int{codeTransferAborted}, codeClosingData),
+		reply:       recode(fileDataCommands, []int{codeTransferAborted}, codeClosingData),
 	},
 	{
 		Name: "double-preliminary", Group: "transfer", RFC: "959:6", Commands: []string{"RETR"},
 		Description: "RETR sends two 150 replies before its completion reply",
-		table: func(t commands) {
-			wrapFile(t, []string{"RETR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					s.writeReply(s.current, codeFileStatusOK, "File status okay; about to open data connection.")
-					h(s, arg)
-				}
-			})
-		},
+		table: wrapTable([]string{"RETR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				s.writeReply(s.current, codeFileStatusOK, "File status okay; about to open data connection.")
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: faultSTORTruncates, Group: "transfer", RFC: "959:4.1.3", Commands: []string{"STOR"}, check: true,
@@ -131,18 +125,16 @@ var fileFaults = []Fault{
 	{
 		Name: "appe-no-create", Group: "transfer", RFC: "959:4.1.3", Commands: []string{"APPE"},
 		Description: "APPE of a file that does not exist answers 550 instead of creating it",
-		table: func(t commands) {
-			wrapFile(t, []string{"APPE"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if _, err := s.fs.Lstat(rel(v)); err != nil {
-						s.reply(codeFileUnavailable, "%s: No such file or directory.", v)
-						return
-					}
-					h(s, arg)
+		table: wrapTable([]string{"APPE"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(arg)
+				if _, err := s.fs.Lstat(rel(v)); err != nil {
+					s.reply(codeFileUnavailable, "%s: No such file or directory.", v)
+					return
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: faultSTOUOverwrites, Group: "transfer", RFC: "959:4.1.3", Commands: []string{"STOU"}, check: true,
@@ -169,17 +161,15 @@ var fileFaults = []Fault{
 	{
 		Name: "acct-store-ignored", Group: "transfer", RFC: "959:4.2.1", Commands: fileStoreCommands,
 		Description: "a user who needs an account to store files (532) may store without ACCT",
-		table: func(t commands) {
-			wrapFile(t, fileStoreCommands, func(h handler) handler {
-				return func(s *session, arg string) {
-					if s.user != nil && s.user.AccountStore && !s.acctGiven {
-						s.acctGiven = true
-						defer func() { s.acctGiven = false }()
-					}
-					h(s, arg)
+		table: wrapTable(fileStoreCommands, func(h handler) handler {
+			return func(s *session, arg string) {
+				if s.user != nil && s.user.AccountStore && !s.acctGiven {
+					s.acctGiven = true
+					defer func() { s.acctGiven = false }()
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: faultRefusedNameOK, Group: "transfer", RFC: "959:4.2.1", Commands: []string{"STOR", "STOU", "APPE", "RNTO"}, check: true,
@@ -197,58 +187,50 @@ var fileFaults = []Fault{
 	{
 		Name: "rest-ignored", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR", "STOR"},
 		Description: "REST answers 350 but the offset is not kept: the next transfer starts at 0",
-		table: func(t commands) {
-			wrapFile(t, []string{"REST"}, func(h handler) handler {
-				return func(s *session, arg string) { h(s, arg); s.rest = nil }
-			})
-		},
+		table: wrapTable([]string{"REST"}, func(h handler) handler {
+			return func(s *session, arg string) { h(s, arg); s.rest = nil }
+		}),
 	},
 	{
 		Name: "rest-off-by-one", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR", "STOR"},
 		Description: "REST keeps the offset one octet beyond the one given",
-		table: func(t commands) {
-			wrapFile(t, []string{"REST"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					h(s, arg)
-					if s.rest != nil {
-						n := *s.rest + 1
-						s.rest = &n
-					}
+		table: wrapTable([]string{"REST"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				h(s, arg)
+				if s.rest != nil {
+					n := *s.rest + 1
+					s.rest = &n
 				}
-			})
-		},
+			}
+		}),
 	},
 	{
 		Name: "rest-sticky", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR", "STOR"},
 		Description: "the REST offset stays for every later transfer, not only the next one",
-		table: func(t commands) {
-			wrapFile(t, []string{"RETR", "STOR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					kept := s.restArg
-					h(s, arg)
-					if kept != nil {
-						n := *kept
-						s.rest = &n
-					}
+		table: wrapTable([]string{"RETR", "STOR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				kept := s.restArg
+				h(s, arg)
+				if kept != nil {
+					n := *kept
+					s.rest = &n
 				}
-			})
-		},
+			}
+		}),
 	},
 	{
 		Name: "rest-beyond-eof-ignored", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR"},
 		Description: "a REST offset beyond the end of the file is ignored: RETR sends the whole file with 226",
-		table: func(t commands) {
-			wrapFile(t, []string{"RETR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					if s.restArg != nil {
-						if fi, err := s.statV(s.resolve(arg)); err == nil && *s.restArg > fi.Size() {
-							s.restArg = nil
-						}
+		table: wrapTable([]string{"RETR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if s.restArg != nil {
+					if fi, err := s.statV(s.resolve(arg)); err == nil && *s.restArg > fi.Size() {
+						s.restArg = nil
 					}
-					h(s, arg)
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "rest-accepts-garbage", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST"},
@@ -273,61 +255,57 @@ var fileFaults = []Fault{
 	{
 		Name: "rnto-no-rename", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNTO"},
 		Description: "RNTO after RNFR answers 250 but renames nothing",
-		table: func(t commands) {
-			wrapFile(t, []string{"RNTO"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					if s.renameFrom == "" {
-						h(s, arg)
-						return
-					}
-					s.reply(codeFileActionOK, "%s renamed to %s.", s.renameFrom, s.resolve(arg))
+		table: wrapTable([]string{"RNTO"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if s.renameFrom == "" {
+					h(s, arg)
+					return
 				}
-			})
-		},
+				s.reply(codeFileActionOK, "%s renamed to %s.", s.renameFrom, s.resolve(arg))
+			}
+		}),
 	},
 	{
 		Name: "rnfr-missing-350", Group: "rename", RFC: "959:4.2.1", Commands: []string{"RNFR"},
 		Description: "RNFR of a file that does not exist answers 350 instead of 550",
-		table: func(t commands) {
-			wrapFile(t, []string{"RNFR"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if _, err := s.fs.Lstat(rel(v)); err != nil && v != "/" && !s.writeDenied(v) {
-						s.renameFrom = v
-						s.reply(codePending, "%s: ready for RNTO.", v)
-						return
-					}
-					h(s, arg)
+		table: wrapTable([]string{"RNFR"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(arg)
+				if _, err := s.fs.Lstat(rel(v)); err != nil && v != "/" && !s.writeDenied(v) {
+					s.renameFrom = v
+					s.reply(codePending, "%s: ready for RNTO.", v)
+					return
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "rnfr-250", Group: "rename", RFC: "959:4.2", Commands: []string{"RNFR"},
 		Description: "RNFR answers 250 (completion) instead of 350 (intermediate), though it waits for RNTO",
-		reply:       recodeFile([]string{"RNFR"}, []int{codePending}, codeFileActionOK),
+		reply:       recode([]string{"RNFR"}, []int{codePending}, codeFileActionOK),
 	},
 	{
 		Name: "rnfr-sticky", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNFR", "RNTO"},
 		Description: "the path given to RNFR survives other commands: RNTO is accepted even when it does not follow RNFR at once",
 		table: func(t commands) {
-			wrapFile(t, []string{"RNFR"}, func(h handler) handler {
+			wrap(t, func(h handler) handler {
 				return func(s *session, arg string) {
 					h(s, arg)
 					if s.renameFrom != "" {
 						faultStickyRenames.Store(s, s.renameFrom)
 					}
 				}
-			})
+			}, "RNFR")
 			t["RNTO"].follows = ""
-			wrapFile(t, []string{"RNTO"}, func(h handler) handler {
+			wrap(t, func(h handler) handler {
 				return func(s *session, arg string) {
 					if v, ok := faultStickyRenames.LoadAndDelete(s); ok && s.renameFrom == "" {
 						s.renameFrom = v.(string)
 					}
 					h(s, arg)
 				}
-			})
+			}, "RNTO")
 		},
 	},
 
@@ -349,37 +327,33 @@ var fileFaults = []Fault{
 	{
 		Name: "rmd-recursive", Group: "directory", RFC: "959:4.1.3", Commands: []string{"RMD"},
 		Description: "RMD of a directory that holds files removes it with everything in it",
-		table: func(t commands) {
-			wrapFile(t, []string{"RMD"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if fi, err := s.fs.Lstat(rel(v)); err == nil && fi.IsDir() && v != "/" && !s.writeDenied(v) &&
-						!strings.HasPrefix(s.cwd+"/", v+"/") {
-						if err := s.fs.RemoveAll(rel(v)); err == nil {
-							s.reply(codeFileActionOK, "Directory %s removed.", v)
-							return
-						}
+		table: wrapTable([]string{"RMD"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(arg)
+				if fi, err := s.fs.Lstat(rel(v)); err == nil && fi.IsDir() && v != "/" && !s.writeDenied(v) &&
+					!strings.HasPrefix(s.cwd+"/", v+"/") {
+					if err := s.fs.RemoveAll(rel(v)); err == nil {
+						s.reply(codeFileActionOK, "Directory %s removed.", v)
+						return
 					}
-					h(s, arg)
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "mkd-exists-257", Group: "directory", RFC: "959:appendix-2", Commands: []string{"MKD"},
 		Description: "MKD of a directory that already exists answers 257 instead of an error",
-		table: func(t commands) {
-			wrapFile(t, []string{"MKD"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if fi, err := s.statV(v); err == nil && fi.IsDir() {
-						s.reply(codePathCreated, "%s created.", quotePath(v))
-						return
-					}
-					h(s, arg)
+		table: wrapTable([]string{"MKD"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(arg)
+				if fi, err := s.statV(v); err == nil && fi.IsDir() {
+					s.reply(codePathCreated, "%s created.", quotePath(v))
+					return
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "mkd-reply-not-absolute", Group: "directory", RFC: "959:appendix-2", Commands: []string{"MKD"},
@@ -395,16 +369,14 @@ var fileFaults = []Fault{
 	{
 		Name: "mkd-relative-to-root", Group: "directory", RFC: "959:4.1.3", Commands: []string{"MKD"},
 		Description: "MKD of a relative name makes the directory under / instead of the current directory",
-		table: func(t commands) {
-			wrapFile(t, []string{"MKD"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					if !strings.HasPrefix(arg, "/") {
-						arg = "/" + arg
-					}
-					h(s, arg)
+		table: wrapTable([]string{"MKD"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if !strings.HasPrefix(arg, "/") {
+					arg = "/" + arg
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "path-quotes-undoubled", Group: "directory", RFC: "959:appendix-2", Commands: []string{"MKD", "XMKD", "PWD", "XPWD"},
@@ -435,32 +407,28 @@ var fileFaults = []Fault{
 	{
 		Name: "listing-ignores-cwd", Group: "listing", RFC: "959:4.1.3", Commands: []string{"LIST", "NLST"},
 		Description: "LIST and NLST without an argument list / instead of the current directory",
-		table: func(t commands) {
-			wrapFile(t, []string{"LIST", "NLST"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					if strings.TrimSpace(listArgs(arg)) == "" {
-						arg = strings.TrimSpace(arg + " /")
-					}
-					h(s, arg)
+		table: wrapTable([]string{"LIST", "NLST"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if strings.TrimSpace(listArgs(arg)) == "" {
+					arg = strings.TrimSpace(arg + " /")
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: "list-file-refused", Group: "listing", RFC: "959:4.1.3", Commands: []string{"LIST"},
 		Description: "LIST of a plain file answers 450 instead of describing the file",
-		table: func(t commands) {
-			wrapFile(t, []string{"LIST"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(listArgs(arg))
-					if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
-						s.reply(codeFileBusy, "%s: Not a directory.", v)
-						return
-					}
-					h(s, arg)
+		table: wrapTable([]string{"LIST"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				v := s.resolve(listArgs(arg))
+				if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
+					s.reply(codeFileBusy, "%s: Not a directory.", v)
+					return
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 	{
 		Name: faultListMissingEmpty, Group: "listing", RFC: "959:4.2", Commands: []string{"LIST", "NLST"}, check: true,
@@ -480,17 +448,15 @@ var fileFaults = []Fault{
 	{
 		Name: "stat-path-ignored", Group: "status", RFC: "959:4.1.3", Commands: []string{"STAT"},
 		Description: "STAT with a path answers the server status (211) instead of a listing of that path",
-		table: func(t commands) {
-			wrapFile(t, []string{"STAT"}, func(h handler) handler {
-				return func(s *session, arg string) {
-					if arg != "" && !s.transferActive() {
-						s.statusReply()
-						return
-					}
-					h(s, arg)
+		table: wrapTable([]string{"STAT"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				if arg != "" && !s.transferActive() {
+					s.statusReply()
+					return
 				}
-			})
-		},
+				h(s, arg)
+			}
+		}),
 	},
 
 	// ABOR (RFC 959 §4.1.3).
@@ -499,12 +465,7 @@ var fileFaults = []Fault{
 		Description: "ABOR aborts the transfer and closes the data connection but sends no 226",
 		table: func(t commands) {
 			t["ABOR"].handler = func(s *session, _ string) {
-				if s.transferActive() {
-					x := s.xfer
-					x.abort()
-					<-x.done
-					s.xfer = nil
-				}
+				faultAbortTransfer(s)
 				s.mu.Lock()
 				s.data.close()
 				s.mu.Unlock()
@@ -514,34 +475,14 @@ var fileFaults = []Fault{
 	{
 		Name: "abor-closes-control", Group: "abort", RFC: "959:4.1.3", Commands: []string{"ABOR"},
 		Description: "after answering ABOR, the server closes the control connection",
-		table: func(t commands) {
-			wrapFile(t, []string{"ABOR"}, func(h handler) handler {
-				return func(s *session, arg string) { h(s, arg); s.quit = true }
-			})
-		},
+		table: wrapTable([]string{"ABOR"}, func(h handler) handler {
+			return func(s *session, arg string) { h(s, arg); s.quit = true }
+		}),
 	},
 }
 
 // faultStickyRenames holds, for rnfr-sticky, the RNFR path of each session until its RNTO.
 var faultStickyRenames sync.Map // *session → string
-
-// wrap replaces the handler of each named command by what f makes of it.
-func wrapFile(t commands, names []string, f func(h handler) handler) {
-	for _, n := range names {
-		if c := t[n]; c != nil && c.handler != nil {
-			c.handler = f(c.handler)
-		}
-	}
-}
-
-// recode is a reply hook that replaces the codes from by to in the replies to cmds.
-func recodeFile(cmds []string, from []int, to int) func(string, *wireReply) {
-	return func(cmd string, r *wireReply) {
-		if slices.Contains(cmds, cmd) && slices.Contains(from, r.code) {
-			r.code = to
-		}
-	}
-}
 
 // splitQuotedPath reads the quoted path that starts a 257 line, undoing quote doubling; rest is
 // what follows the closing quote.

@@ -3,6 +3,7 @@ package refserver
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -84,11 +85,7 @@ var generalFaults = []Fault{
 	{
 		Name: "server-close-221", Group: "connection", RFC: "959:4.2.1", Commands: []string{"<connect>"},
 		Description: "when the server closes the control connection itself (idle timeout, shutdown) it answers 221, QUIT's reply, instead of 421",
-		reply: func(cmd string, r *wireReply) {
-			if (cmd == "<idle>" || cmd == "<shutdown>") && r.code == codeNotAvailable {
-				r.code = codeClosing
-			}
-		},
+		reply:       recode([]string{"<idle>", "<shutdown>"}, []int{codeNotAvailable}, codeClosing),
 	},
 	{
 		Name: "cwd-above-root", Group: "directory", RFC: "3659:6.2", Commands: []string{"CWD", "XCWD", "CDUP", "XCUP"},
@@ -147,4 +144,52 @@ func (s *session) writeWire(code int, wire string) {
 	if err != nil {
 		s.log.Debug("reply not delivered", "err", err)
 	}
+}
+
+// Helpers the fault catalogue files share.
+
+// wrap replaces the handlers of the named commands with what f makes of them.
+func wrap(t commands, f func(h handler) handler, names ...string) {
+	for _, n := range names {
+		if c := t[n]; c != nil && c.handler != nil {
+			c.handler = f(c.handler)
+		}
+	}
+}
+
+// wrapTable is wrap as a fault's table hook.
+func wrapTable(names []string, f func(h handler) handler) func(t commands) {
+	return func(t commands) { wrap(t, f, names...) }
+}
+
+// recode is a reply hook that replaces the codes from by to in the replies to cmds.
+func recode(cmds []string, from []int, to int) func(string, *wireReply) {
+	return func(cmd string, r *wireReply) {
+		if slices.Contains(cmds, cmd) && slices.Contains(from, r.code) {
+			r.code = to
+		}
+	}
+}
+
+// faultAbortTransfer stops the transfer in progress, if any, without a word on the control
+// connection: faults that break the rules of commands sent during a transfer start with it.
+func faultAbortTransfer(s *session) {
+	if s.transferActive() {
+		x := s.xfer
+		x.abort()
+		<-x.done
+		s.xfer = nil
+	}
+}
+
+// abortingTransfer makes a command run while a transfer is in progress and abort it first,
+// where RFC 959 §4.1.1 lets the transfer complete.
+func abortingTransfer(t commands, name string) {
+	t[name].concurrent = true
+	wrap(t, func(h handler) handler {
+		return func(s *session, arg string) {
+			faultAbortTransfer(s)
+			h(s, arg)
+		}
+	}, name)
 }

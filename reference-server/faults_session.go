@@ -28,20 +28,12 @@ var sessionFaults = []Fault{
 	{
 		Name: "greeting-not-220", Group: "connection", RFC: "959:5.4", Commands: []string{"<connect>"},
 		Description: "the greeting is 200 instead of 220 (Service ready for new user)",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "<connect>" && r.code == codeReady {
-				r.code = codeOK
-			}
-		},
+		reply:       recode([]string{"<connect>"}, []int{codeReady}, codeOK),
 	},
 	{
 		Name: "greeting-120-as-220", Group: "connection", RFC: "959:5.4", Commands: []string{"<connect>"},
 		Description: "a server that starts with a delay says 220 at once instead of 120 (and 220 again when ready)",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "<connect>" && r.code == codeServiceReadyIn {
-				r.code = codeReady
-			}
-		},
+		reply:       recode([]string{"<connect>"}, []int{codeServiceReadyIn}, codeReady),
 	},
 	{
 		Name: faultGreeting120Twice, Group: "connection", RFC: "959:4.2", Commands: []string{"<connect>"}, check: true,
@@ -50,11 +42,7 @@ var sessionFaults = []Fault{
 	{
 		Name: "connection-limit-220", Group: "connection", RFC: "959:5.4", Commands: []string{"<connect>"},
 		Description: "the connection beyond the connection limit is greeted 220 and then closed, instead of 421",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "<connect>" && r.code == codeNotAvailable {
-				r.code = codeReady
-			}
-		},
+		reply:       recode([]string{"<connect>"}, []int{codeNotAvailable}, codeReady),
 	},
 	{
 		Name: faultIdleTimeoutOff, Group: "connection", RFC: "1123:4.1.3.2", Commands: []string{"<connect>"}, check: true,
@@ -451,11 +439,7 @@ var sessionFaults = []Fault{
 	{
 		Name: "noop-202", Group: "info", RFC: "959:5.4", Commands: []string{"NOOP"},
 		Description: "NOOP answers 202 (not implemented, superfluous) instead of 200",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "NOOP" && r.code == codeOK {
-				r.code = codeSuperfluous
-			}
-		},
+		reply:       recode([]string{"NOOP"}, []int{codeOK}, codeSuperfluous),
 	},
 	{
 		Name: "info-needs-login", Group: "info", RFC: "959:5.4", Commands: []string{"NOOP", "SYST", "HELP"},
@@ -478,11 +462,7 @@ var sessionFaults = []Fault{
 	{
 		Name: "help-200", Group: "info", RFC: "959:4.1.3", Commands: []string{"HELP"},
 		Description: "HELP answers 200 instead of 214 (or 211)",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "HELP" && r.code == codeHelp {
-				r.code = codeOK
-			}
-		},
+		reply:       recode([]string{"HELP"}, []int{codeHelp}, codeOK),
 	},
 	{
 		Name: "help-argument-502", Group: "info", RFC: "959:4.1.3", Commands: []string{"HELP"},
@@ -580,30 +560,4 @@ var sessionFaults = []Fault{
 		Name: faultPipelineDropped, Group: "reply-format", RFC: "1123:4.1.2.10", check: true,
 		Description: "commands that arrive in the same read as an earlier one are dropped unanswered",
 	},
-}
-
-// wrap replaces the handlers of the named commands with what f makes of them.
-func wrap(t commands, f func(h handler) handler, names ...string) {
-	for _, n := range names {
-		if c := t[n]; c != nil && c.handler != nil {
-			c.handler = f(c.handler)
-		}
-	}
-}
-
-// abortingTransfer makes a command run while a transfer is in progress and abort it first,
-// where RFC 959 §4.1.1 lets the transfer complete.
-func abortingTransfer(t commands, name string) {
-	c := t[name]
-	c.concurrent = true
-	wrap(t, func(h handler) handler {
-		return func(s *session, arg string) {
-			if s.transferActive() {
-				s.xfer.abort()
-				<-s.xfer.done
-				s.xfer = nil
-			}
-			h(s, arg)
-		}
-	}, name)
 }
