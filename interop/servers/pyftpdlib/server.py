@@ -9,7 +9,10 @@ import sys
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
-from pyftpdlib.servers import FTPServer
+# A thread per session: the default FTPServer runs every session in one loop, where one that
+# blocks (a TLS handshake, a reset data connection) holds the others' replies up, and the
+# suite's parallel scenarios then time out for reasons that are not theirs.
+from pyftpdlib.servers import ThreadedFTPServer
 
 
 def main():
@@ -44,7 +47,7 @@ def main():
     handler.passive_ports = range(int(lo), int(hi) + 1)
     handler.timeout = 600
 
-    server = FTPServer(("127.0.0.1", a.port), handler)
+    server = ThreadedFTPServer(("127.0.0.1", a.port), handler)
     server.max_cons = 256
     server.max_cons_per_ip = 0
     server.serve_forever()
