@@ -286,14 +286,53 @@ func (s *session) connectData(ctx context.Context, d dataSetup) (net.Conn, error
 			return c, nil
 		}
 	default:
+		// The data connection comes from the control connection's own address (RFC 1123
+		// §4.1.2.12: "the default data transfer port (L-1) MUST be associated with the same local
+		// IP address as the corresponding control connection to port L").
+		local := &net.TCPAddr{IP: ipOf(s.conn.LocalAddr())}
 		addr := d.addr
 		if addr == nil {
-			// RFC 959 §3.2: the default data port is the client's control port.
+			// RFC 959 §3.2: the default data ports, the client's control port U and the
+			// server's L-1.
 			addr = &net.TCPAddr{IP: peer, Port: s.conn.RemoteAddr().(*net.TCPAddr).Port}
+			local.Port = s.conn.LocalAddr().(*net.TCPAddr).Port - 1
+			if s.srv.faults.has(faultDefaultPortOtherAddress) {
+				local.IP = otherLoopback(local.IP)
+			}
 		}
-		dialer := net.Dialer{Timeout: timeout, LocalAddr: &net.TCPAddr{IP: ipOf(s.conn.LocalAddr())}}
-		return dialer.DialContext(ctx, "tcp", addr.String())
+		c, err := dialData(ctx, local, addr, timeout)
+		if err != nil && local.Port != 0 && ctx.Err() == nil && !isTimeout(err) {
+			// L-1 is taken (by a connection still in TIME_WAIT after the previous transfer, or
+			// by another program) or privileged: any port of the same address will do.
+			local.Port = 0
+			c, err = dialData(ctx, local, addr, timeout)
+		}
+		return c, err
 	}
+}
+
+// dialData opens an active data connection from local to addr.
+func dialData(ctx context.Context, local, addr *net.TCPAddr, timeout time.Duration) (net.Conn, error) {
+	dialer := net.Dialer{Timeout: timeout, LocalAddr: local}
+	return dialer.DialContext(ctx, "tcp", addr.String())
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// otherLoopback is a loopback address other than ip, for default-port-other-address; ip itself
+// when there is none (IPv6 has one loopback address).
+func otherLoopback(ip net.IP) net.IP {
+	if ip4 := ip.To4(); ip4 != nil && ip4.IsLoopback() {
+		other := net.IPv4(127, 0, 0, 2)
+		if other.Equal(ip4) {
+			other = net.IPv4(127, 0, 0, 3)
+		}
+		return other
+	}
+	return ip
 }
 
 // deadlineConn bounds every read and write of a data connection by the data timeout.

@@ -16,6 +16,9 @@ import (
 // transfer command runs, so that openData hands the transfer a connection that rewrites what
 // passes through it.
 
+// faultDefaultPortOtherAddress acts in datachan.go, connectData.
+const faultDefaultPortOtherAddress = "default-port-other-address"
+
 func init() { registerFaults(dataFaults...) }
 
 // dataXferCommands open a data connection.
@@ -34,6 +37,26 @@ var dataFaults = []Fault{
 				s.mu.Unlock()
 			}
 		}),
+	},
+	{
+		Name: "default-port-refused", Group: "data-connection", RFC: "959:3.2", Commands: dataXferCommands,
+		Description: "a transfer with no PORT or PASV before it is refused with 425 instead of using the default data ports",
+		table: wrapTable(dataXferCommands, func(h handler) handler {
+			return func(s *session, arg string) {
+				s.mu.Lock()
+				none := s.data.ln == nil && s.data.addr == nil && s.data.conn == nil
+				s.mu.Unlock()
+				if none {
+					s.reply(codeCantOpenData, "Can't open data connection: send PORT or PASV first.")
+					return
+				}
+				h(s, arg)
+			}
+		}),
+	},
+	{
+		Name: faultDefaultPortOtherAddress, Group: "data-connection", RFC: "1123:4.1.2.12", Commands: dataXferCommands, check: true,
+		Description: "the data connection to the default data port comes from another local address (127.0.0.2) than the control connection's",
 	},
 	{
 		Name: "port-malformed-accepted", Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PORT"},

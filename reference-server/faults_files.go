@@ -459,6 +459,74 @@ var fileFaults = []Fault{
 		}),
 	},
 
+	{
+		Name: "stat-queued", Group: "status", RFC: "959:4.1.3", Commands: []string{"STAT"},
+		Description: "STAT sent during a transfer is answered only once the transfer has ended, like any other command",
+		table:       func(t commands) { t["STAT"].concurrent = false },
+	},
+
+	// Read-only directories (RFC 959 §4.2.1: 550, 553).
+	{
+		Name: "read-only-dir-writable", Group: "files", RFC: "959:4.2.1", Commands: []string{"STOR", "APPE", "MKD", "RNTO"},
+		Description: "writes into a read-only directory are carried out: STOR and APPE store, MKD makes the directory, RNTO renames into it",
+		table: func(t commands) {
+			readOnly := func(s *session, v string) bool { return s.srv.policy.underReadOnly(s.rootPath(v)) }
+			wrap(t, func(h handler) handler {
+				return func(s *session, arg string) {
+					v := s.resolve(arg)
+					if !readOnly(s, v) {
+						h(s, arg)
+						return
+					}
+					flag := os.O_TRUNC
+					if s.current == "APPE" {
+						flag = os.O_APPEND
+					}
+					f, err := s.fs.OpenFile(rel(v), os.O_CREATE|os.O_WRONLY|flag, 0o644)
+					if err != nil {
+						s.reply(codeLocalError, "%s: %s.", v, describe(err))
+						return
+					}
+					if !s.startTransfer(v, -1, "Opening data connection for "+v+".", func() string { return "Transfer complete." },
+						func(_ *transfer, conn io.ReadWriter) error { _, err := io.Copy(f, conn); return err }) {
+						f.Close()
+						return
+					}
+					x := s.xfer
+					go func() { <-x.done; f.Close() }()
+				}
+			}, "STOR", "APPE")
+			wrap(t, func(h handler) handler {
+				return func(s *session, arg string) {
+					v := s.resolve(arg)
+					if !readOnly(s, v) {
+						h(s, arg)
+						return
+					}
+					if err := s.fs.Mkdir(rel(v), 0o755); err != nil {
+						s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
+						return
+					}
+					s.reply(codePathCreated, "%s created.", quotePath(v))
+				}
+			}, "MKD")
+			wrap(t, func(h handler) handler {
+				return func(s *session, arg string) {
+					from, to := s.renameFrom, s.resolve(arg)
+					if from == "" || !readOnly(s, to) {
+						h(s, arg)
+						return
+					}
+					if err := s.fs.Rename(rel(from), rel(to)); err != nil {
+						s.reply(codeNameNotAllowed, "%s: %s.", to, describe(err))
+						return
+					}
+					s.reply(codeFileActionOK, "%s renamed to %s.", from, to)
+				}
+			}, "RNTO")
+		},
+	},
+
 	// ABOR (RFC 959 §4.1.3).
 	{
 		Name: "abor-silent", Group: "abort", RFC: "959:4.1.3", Commands: []string{"ABOR"},

@@ -1,9 +1,12 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -135,4 +138,55 @@ var _ = Describe("RFC 959 §3.2 Establishing data connections", func() {
 		_, final := finalReplies(c, c.Cmd("LIST"))
 		Expect(final).To(HaveReplyCode(425), "nothing listens on port %s: the data connection cannot be opened", strconv.Itoa(port))
 	})
+
+	Scenario(Spec{
+		ID:       "DATA-022",
+		Title:    "Without PORT or PASV, the server connects to the client's default data port (its control port) from the control connection's address, and the file arrives byte for byte",
+		Commands: []string{"RETR"},
+		Codes:    []int{125, 150, 226, 250},
+		Section:  "959:3.2",
+		Also:     []string{"1123:4.1.2.12", "959:5.2"},
+		Quote:    "Every FTP implementation must support the use of the default data ports, and only the USER-PI can initiate a change to non-default ports.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		p := s.Path("default-port.bin")
+		data := randomBytes(70_000)
+		put(s, s.Login(), p, data)
+		c, ln := listenDefaultPort(s)
+		typeImage(c)
+		first := c.Cmd("RETR %s", p)
+		Expect(first).To(HaveReplyCode(125, 150), "RETR with no PORT or PASV: the default data port is used")
+		ln.(*net.TCPListener).SetDeadline(time.Now().Add(s.ReplyTimeout()))
+		nc, err := ln.Accept()
+		Expect(err).NotTo(HaveOccurred(), "the server must connect to the default data port %s (RFC 959 §3.2: \"The user-process default data port is the same as the control connection port\")", ln.Addr())
+		s.Defer(func() { nc.Close() })
+		from, server := nc.RemoteAddr().(*net.TCPAddr), c.RemoteAddr()
+		s.Note("the server connected from %s; its control connection is %s (RFC 959 §3.2 names port L-1 as the server's default data port)", from, server)
+		Expect(from.IP.Equal(server.IP)).To(BeTrue(), "the data connection came from %s; RFC 1123 §4.1.2.12: \"the default data transfer port (L-1) MUST be associated with the same local IP address as the corresponding control connection to port L\", here %s", from.IP, server.IP)
+		nc, err = c.SecureData(nc) // TLS after the 1yz under PROT P (RFC 4217 §12.7)
+		Expect(err).NotTo(HaveOccurred())
+		got := readRest(s, nc)
+		_, final := finalReplies(c, first)
+		Expect(final).To(HaveReplyCode(226, 250))
+		expectSameBytes(got, data, "RETR over the default data connection")
+	})
 })
+
+// listenDefaultPort logs in and listens on the control connection's own port, the user's
+// default data port (RFC 959 §3.2). When that port cannot be listened on here (another socket of
+// this machine holds it), it tries again with a new control connection.
+func listenDefaultPort(s *S) (*Conn, net.Listener) {
+	for try := 1; ; try++ {
+		c := s.Login()
+		ln, err := c.ListenDefaultPort()
+		if err == nil {
+			s.Defer(func() { ln.Close() })
+			return c, ln
+		}
+		c.Close()
+		if !errors.Is(err, syscall.EADDRINUSE) || try == 3 {
+			Fail(setupStep("listening on the default data port %s: %v", c.LocalAddr(), err))
+		}
+	}
+}

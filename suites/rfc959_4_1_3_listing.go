@@ -362,4 +362,30 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		Expect(r.Class()).To(BeNumerically(">=", 4), "STAT of the missing %s answered %s", p, r)
 		s.Prefer(r, 450)
 	})
+
+	Scenario(Spec{
+		ID:       "STAT-005",
+		Title:    "STAT sent during a transfer (after Telnet IP and Synch) is answered at once with the status of the transfer, which then completes",
+		Commands: []string{"STAT", "RETR"},
+		Codes:    []int{211, 212, 213, 226, 250},
+		Section:  "959:4.1.3",
+		Also:     []string{"959:4.2", "959:5.4"},
+		Quote:    "The command may be sent during a file transfer (along with the Telnet IP and Synch signals--see the Section on FTP Commands) in which case the server will respond with the status of the operation in progress, or it may be sent between file transfers.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		d, data := liveDownload(s, c, "status-during.bin")
+		sendIPSynch(s, c)
+		c.Send("STAT")
+		// The client reads no data until STAT is answered: a server that keeps STAT for after the
+		// transfer never answers it.
+		r, err := c.ReadReply()
+		Expect(err).NotTo(HaveOccurred(), "STAT during the transfer must be answered while the transfer is in progress")
+		Expect(r).To(HaveReplyCode(211, 212, 213), "the status of the transfer in progress (STAT's §5.4 row); it came before the transfer's own reply")
+		s.Note("STAT during the transfer: %s", r)
+		got := readRest(s, d.NetConn())
+		Expect(c.Reply()).To(HaveReplyCode(226, 250), "STAT does not end the transfer in progress")
+		expectSameBytes(got, data, "the download during which STAT was sent")
+	})
 })

@@ -415,6 +415,25 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(c.Cmd("ALLO 4096 R 512")).To(HaveReplyCode(200, 202))
 	})
 
+	Scenario(Spec{
+		ID:       "TRANSFER-004",
+		Title:    "a stream-mode download, whose end the server marks by closing the data connection, ends with 226 (closing), not 250 (left open)",
+		Commands: []string{"RETR"},
+		Codes:    []int{226},
+		Section:  "959:5.2",
+		Also:     []string{"959:3.4.1", "959:4.2.1"},
+		Quote:    "To prevent a race condition here, the server sends a reply (226) after closing the data connection (or if the connection is left open, a \"file transfer completed\" reply (250) and the user-PI should wait for one of these replies before issuing a new transfer command).",
+		Level:    Should,
+		Writes:   true,
+	}, func(s *S) {
+		p := s.Path("closed.bin")
+		c := s.Login()
+		put(s, c, p, randomBytes(2000))
+		t := retrieveFile(s, c, p)
+		expectTransferred(t, "RETR "+p)
+		Expect(t).To(HaveReplyCode(226), "in stream mode the server closed the data connection to mark the end of the file (RFC 959 §3.4.1)")
+	})
+
 	// A transfer whose data connection the client resets, after 64 KiB, in each direction.
 	for _, k := range []struct {
 		id, verb, title string
