@@ -91,8 +91,10 @@ type matrixCell struct {
 
 // chartView is the pass-rate chart: a bar per RFC.
 type chartView struct {
-	Width, Height int
-	Bars          []chartBar
+	Width, Height  int
+	BarX, BarWidth int // where the bars start, and their full width
+	TextX          int // where the labels after the bars start
+	Bars           []chartBar
 }
 
 type chartBar struct {
@@ -205,7 +207,7 @@ func countPhrase(c Counts) string {
 }
 
 func newChart(groups []DocGroup) chartView {
-	v := chartView{Width: chartLabelWidth + chartBarWidth + 280}
+	v := chartView{Width: chartLabelWidth + chartBarWidth + 280, BarX: chartLabelWidth, BarWidth: chartBarWidth, TextX: chartLabelWidth + chartBarWidth + 10}
 	for i, g := range groups {
 		c := g.Counts
 		name := g.Name

@@ -81,7 +81,11 @@ func verify(o options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "NOT VALID\n")
 		return exitNotConformant
 	}
-	fmt.Fprintf(stdout, "VALID: the certificate and the report belong together%s\n", map[bool]string{true: ", and the signature verifies", false: ""}[v.Signed])
+	if v.Signed {
+		fmt.Fprintf(stdout, "VALID: the certificate and the report belong together, and the signature verifies\n")
+	} else {
+		fmt.Fprintf(stdout, "VALID: the certificate and the report belong together\n")
+	}
 	return exitConformant
 }
 
