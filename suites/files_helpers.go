@@ -128,16 +128,20 @@ func liveDownload(s *S, c *Conn, name string) (*Data, []byte) {
 	return d, data
 }
 
-// liveUpload starts an upload in TYPE I and sends its first 64 KiB, leaving the data connection
-// open: the upload is under way when it returns.
+// liveUpload starts an upload in TYPE I and sends liveSize bytes, leaving the data connection
+// open: the upload is under way when it returns. So many bytes do not fit in the sockets'
+// buffers: the server has read part of them, so it has the data connection for sure (an active
+// one it opened may otherwise still be settling on its side).
 func liveUpload(s *S, c *Conn, name string) *Data {
 	p := s.Path(name)
 	typeImage(c)
 	d, first := startLive(s, c, "STOR %s", p)
 	ExpectWithOffset(1, first).To(HaveReplyCode(125, 150), setupStep("STOR %s", p))
-	_, err := d.NetConn().Write(randomBytes(64 << 10))
-	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("sending the first 64 KiB"))
-	s.Note("64 KiB sent; the data connection stays open, so the upload is under way")
+	nc := d.NetConn()
+	nc.SetWriteDeadline(s.Deadline())
+	_, err := nc.Write(randomBytes(liveSize))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("sending the first %d bytes", liveSize))
+	s.Note("%d bytes sent; the data connection stays open, so the upload is under way", liveSize)
 	return d
 }
 

@@ -71,7 +71,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 		{"ABOR-004", "STOR", "ABOR during an upload, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
 			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally.",
 			func(s *S, c *Conn) *Data { return liveUpload(s, c, "aborted-upload.bin") },
-			"the upload was under way (150 sent, its data connection open, 64 KiB sent)"},
+			"the upload was under way (150 sent, its data connection open, 16 MiB sent)"},
 	} {
 		Scenario(Spec{
 			ID:       k.id,

@@ -434,7 +434,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		Expect(t).To(HaveReplyCode(226), "in stream mode the server closed the data connection to mark the end of the file (RFC 959 §3.4.1)")
 	})
 
-	// A transfer whose data connection the client resets, after 64 KiB, in each direction.
+	// A transfer whose data connection the client resets while it is under way, in each direction.
 	for _, k := range []struct {
 		id, verb, title string
 		also            []string
