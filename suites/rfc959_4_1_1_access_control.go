@@ -207,10 +207,30 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		put(s, owner, p, typeSampleData)
 		c := s.Dial()
 		for _, line := range []string{"RETR " + p, "NLST " + s.Scratch()} {
-			r := transferBeforeLogin(s, c, line)
+			r := transferBeforeLogin(s, c, line, nil)
 			expectRefused(r, line+" before login")
 			s.Prefer(r, 530)
 		}
+	})
+
+	Scenario(Spec{
+		ID:       "LOGIN-005",
+		Title:    "before login, STOR stores nothing: it is refused (530)",
+		Commands: []string{"STOR", "PASV", "RETR"},
+		Codes:    []int{530},
+		Section:  "959:4.1.1",
+		Also:     []string{"959:5.4", "959:6"},
+		Quote:    "The user identification is that which is required by the server for access to its file system.",
+		Level:    Must,
+		Writes:   true,
+	}, func(s *S) {
+		p := s.Path("stored-before-login.bin")
+		owner := s.Login()
+		c := s.Dial()
+		r := transferBeforeLogin(s, c, "STOR "+p, randomBytes(1000))
+		expectRefused(r, "STOR before login")
+		s.Prefer(r, 530)
+		expectGone(s, owner, p, "STOR before login must not have stored the file")
 	})
 
 	Scenario(Spec{
@@ -681,16 +701,17 @@ func (t typeSample) typeOf(data []byte) string {
 }
 
 // transferBeforeLogin tries a transfer command on a connection that has not logged in: the data
-// connection set-up first (refused, as a rule), then the command. It returns the reply that
-// decides whether anything was transferred: the refusal, or the command's first reply.
-func transferBeforeLogin(s *S, c *Conn, line string) Reply {
+// connection set-up first (refused, as a rule), then the command, with upload as its data (nil
+// for a download). It returns the reply that decides whether anything was transferred: the
+// refusal, or the command's first reply.
+func transferBeforeLogin(s *S, c *Conn, line string, upload []byte) Reply {
 	d, r := c.Data(kindFor(s, c))
 	if d == nil {
 		s.Note("the data connection set-up before login was refused (%s)", r)
 		return c.Cmd("%s", line)
 	}
 	defer d.Close()
-	return d.Run(line, nil, false).First()
+	return d.Run(line, upload, upload != nil).First()
 }
 
 // commandDuringRetrieve starts the download of a big file, sends line while the transfer is in
