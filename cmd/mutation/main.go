@@ -179,7 +179,8 @@ func mutate(ctx context.Context, o options, faults []fault, scenarios []scenario
 		full := len(o.faults) == 0
 		var base *result
 		if full {
-			base = baseline(ctx, r, scenarios, stdout)
+			var variant map[string]string
+			base, variant = baseline(ctx, r, scenarios, stdout)
 			passing := map[string]bool{}
 			for id, v := range base.Scenarios {
 				if v.Verdict == reports.Passed {
@@ -190,6 +191,7 @@ func mutate(ctx context.Context, o options, faults []fault, scenarios []scenario
 				jobs[i].Targeted = keep(jobs[i].Targeted, passing)
 				jobs[i].Sampled = keep(jobs[i].Sampled, passing)
 			}
+			jobs = splitVariants(jobs, variant)
 		}
 		longestFirst(jobs, lastTimes(filepath.Join(o.out, summaryFile)))
 		results := runAll(ctx, r, jobs, o.jobs, progress(stdout, len(jobs)))
@@ -230,23 +232,51 @@ func start(o options, faults, scenarios int, stdout, stderr io.Writer) bool {
 	return true
 }
 
-// baseline runs every scenario without a fault.
-func baseline(ctx context.Context, r runner, scenarios []scenario, stdout io.Writer) *result {
+// baseline runs every scenario without a fault, then those it skipped once more on ::1: it
+// returns their verdicts, and the variant of the scenarios that pass only there.
+func baseline(ctx context.Context, r runner, scenarios []scenario, stdout io.Writer) (*result, map[string]string) {
 	all := make([]string, len(scenarios))
 	for i, s := range scenarios {
 		all[i] = s.ID
 	}
 	b := r.run(ctx, job{Targeted: all})
 	b.Job = job{Targeted: all}
-	passing := 0
-	for _, v := range b.Scenarios {
-		if v.Verdict == reports.Passed {
-			passing++
+	fmt.Fprintf(stdout, "  baseline: %d of %d scenarios pass on the reference server (%s)%s\n",
+		countPassed(b, all), len(all), b.Elapsed.Round(100*time.Millisecond), problemNote(b.Problem))
+	var skipped []string
+	for _, id := range all {
+		if v, ok := b.Scenarios[id]; ok && v.Verdict == reports.Skipped {
+			skipped = append(skipped, id)
 		}
 	}
-	fmt.Fprintf(stdout, "  baseline: %d of %d scenarios pass on the reference server (%s)%s\n",
-		passing, len(scenarios), b.Elapsed.Round(100*time.Millisecond), problemNote(b.Problem))
-	return &b
+	variant := map[string]string{}
+	if len(skipped) == 0 {
+		return &b, variant
+	}
+	j := job{Targeted: skipped, Variant: variantIPv6}
+	b6 := r.run(ctx, j)
+	for _, id := range skipped {
+		if v, ok := b6.Scenarios[id]; ok && v.Verdict == reports.Passed {
+			b.Scenarios[id] = v
+			variant[id] = variantIPv6
+		}
+	}
+	if b6.Problem != "" {
+		b.Problem = strings.TrimPrefix(b.Problem+"; on ::1: "+b6.Problem, "; ")
+	}
+	fmt.Fprintf(stdout, "  baseline on ::1: %d of the %d skipped pass there (%s)%s\n",
+		countPassed(b6, skipped), len(skipped), b6.Elapsed.Round(100*time.Millisecond), problemNote(b6.Problem))
+	return &b, variant
+}
+
+func countPassed(r result, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if r.Scenarios[id].Verdict == reports.Passed {
+			n++
+		}
+	}
+	return n
 }
 
 // progress returns what prints a line after each run; total is 0 when not known in advance.
@@ -256,7 +286,7 @@ func progress(w io.Writer, total int) func(int, result) {
 		if total > 0 {
 			count = fmt.Sprintf("%*d/%d", len(fmt.Sprint(total)), n, total)
 		}
-		fmt.Fprintf(w, "  [%s] %-32s %3d ran, %3d failed (%s)%s\n", count, res.Job.Fault, ranCount(res),
+		fmt.Fprintf(w, "  [%s] %-32s %3d ran, %3d failed (%s)%s\n", count, res.Job.name(), ranCount(res),
 			len(res.failedIDs()), res.Elapsed.Round(100*time.Millisecond), problemNote(res.Problem))
 	}
 }

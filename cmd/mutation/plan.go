@@ -17,7 +17,12 @@ type job struct {
 	Fault    string   // "" for the baseline
 	Targeted []string // scenarios on the commands the fault changes (all for the baseline)
 	Sampled  []string // a sample of the other scenarios
+	Variant  string   // "" or variantIPv6: how the embedded server runs
 }
+
+// variantIPv6 runs the embedded server on ::1 (bin/ftpconform --ipv6), for the scenarios that
+// need an IPv6 control connection and are skipped on 127.0.0.1.
+const variantIPv6 = "ipv6"
 
 // ids are the scenarios the job runs, sorted.
 func (j job) ids() []string {
@@ -28,10 +33,56 @@ func (j job) ids() []string {
 
 // name is the job's name in the output and its report directory.
 func (j job) name() string {
-	if j.Fault == "" {
-		return baselineName
+	n := j.Fault
+	if n == "" {
+		n = baselineName
 	}
-	return j.Fault
+	if j.Variant != "" {
+		n += "." + j.Variant
+	}
+	return n
+}
+
+// splitVariants moves the scenarios that run only under a variant (variant: scenario ID →
+// variant) into jobs of their own, for the same fault. Every fault keeps its plain job, empty
+// or not, so that it is scored. Sampled scenarios that need a variant are dropped: a run of its
+// own for one sampled scenario costs more than it tells.
+func splitVariants(jobs []job, variant map[string]string) []job {
+	var out []job
+	for _, j := range jobs {
+		plain := job{Fault: j.Fault}
+		others := map[string]*job{}
+		var names []string
+		place := func(id string, sampled bool) {
+			dst := &plain
+			if v := variant[id]; v != "" {
+				if others[v] == nil {
+					others[v] = &job{Fault: j.Fault, Variant: v}
+					names = append(names, v)
+				}
+				dst = others[v]
+			}
+			if sampled {
+				dst.Sampled = append(dst.Sampled, id)
+			} else {
+				dst.Targeted = append(dst.Targeted, id)
+			}
+		}
+		for _, id := range j.Targeted {
+			place(id, false)
+		}
+		for _, id := range j.Sampled {
+			if variant[id] == "" {
+				place(id, true)
+			}
+		}
+		out = append(out, plain)
+		slices.Sort(names)
+		for _, v := range names {
+			out = append(out, *others[v])
+		}
+	}
+	return out
 }
 
 // baselineName names the run without a fault.
@@ -110,13 +161,13 @@ const perScenario = 200 * time.Millisecond
 // scenarios wait for their reply deadline is slow whatever its size), else by size.
 func longestFirst(jobs []job, last map[string]time.Duration) {
 	estimate := func(j job) time.Duration {
-		if d, ok := last[j.Fault]; ok {
+		if d, ok := last[j.name()]; ok {
 			return d
 		}
 		return time.Duration(len(j.ids())) * perScenario
 	}
 	slices.SortStableFunc(jobs, func(a, b job) int {
-		return cmp.Or(cmp.Compare(estimate(b), estimate(a)), cmp.Compare(a.Fault, b.Fault))
+		return cmp.Or(cmp.Compare(estimate(b), estimate(a)), cmp.Compare(a.name(), b.name()))
 	})
 }
 

@@ -132,6 +132,9 @@ func (r execRunner) run(ctx context.Context, j job) result {
 	if j.Fault != "" {
 		args = append(args, "--embedded-fault", j.Fault)
 	}
+	if j.Variant == variantIPv6 {
+		args = append(args, "--ipv6")
+	}
 	fmt.Fprintf(log, "%s %s\n\n", r.exe, strings.Join(args, " "))
 	rctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()

@@ -38,6 +38,7 @@ func fakeFTPConform(spec string, args []string) int {
 		fs.String(name, "", "")
 	}
 	fs.Bool("strict", false, "")
+	fs.Bool("ipv6", false, "")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -157,6 +158,12 @@ func TestExecRunner(t *testing.T) {
 	args, _ = os.ReadFile(filepath.Join(r.out, baselineName, "args.txt"))
 	if res.Problem != "" || strings.Contains(string(args), "--embedded-fault") {
 		t.Errorf("baseline: %q, args %s", res.Problem, args)
+	}
+	// On ::1.
+	run(job{Fault: "bare-lf", Targeted: []string{"A-002"}, Variant: variantIPv6})
+	args, _ = os.ReadFile(filepath.Join(r.out, "bare-lf.ipv6", "args.txt"))
+	if !strings.Contains(string(args), "--ipv6") || !strings.Contains(string(args), "--embedded-fault\nbare-lf") {
+		t.Errorf("ipv6 job: args %s", args)
 	}
 	// Nothing to run: no process.
 	if res := run(job{Fault: "x"}); res.Problem != "" || len(res.Scenarios) != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -119,9 +120,23 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 		}
 	}
 
-	byName := map[string]result{}
+	byName := map[string]result{} // a fault's runs (one per variant) as one
 	for _, r := range results {
-		byName[r.Job.Fault] = r
+		if r.Problem != "" {
+			s.Problems = append(s.Problems, fmt.Sprintf("%s: %s (see %s)", r.Job.name(), r.Problem, r.ReportDir))
+		}
+		m, ok := byName[r.Job.Fault]
+		if !ok {
+			m = result{Job: job{Fault: r.Job.Fault}, Scenarios: map[string]verdict{}, ReportDir: r.ReportDir}
+		}
+		m.Job.Targeted = append(m.Job.Targeted, r.Job.Targeted...)
+		m.Job.Sampled = append(m.Job.Sampled, r.Job.Sampled...)
+		maps.Copy(m.Scenarios, r.Scenarios)
+		m.Elapsed += r.Elapsed
+		if r.Problem != "" {
+			m.Problem = strings.TrimPrefix(m.Problem+"; "+r.Problem, "; ")
+		}
+		byName[r.Job.Fault] = m
 	}
 	ran := map[string]int{} // scenario → fault runs it ran in
 	for _, f := range faults {
@@ -151,9 +166,6 @@ func tally(faults []fault, scenarios []scenario, baseline *result, results []res
 		sortIDs(fs.OffTarget)
 		if fs.caught() {
 			s.Caught++
-		}
-		if r.Problem != "" {
-			s.Problems = append(s.Problems, fmt.Sprintf("%s: %s (see %s)", f.Name, r.Problem, r.ReportDir))
 		}
 		s.Faults = append(s.Faults, fs)
 	}
