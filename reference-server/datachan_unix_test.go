@@ -30,26 +30,7 @@ func TestDefaultDataPort(t *testing.T) {
 	high.Close()
 	ts := startServer(t, func(c *Config) { c.Listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(l)) })
 	ts.write(t, "f", "over the default data port")
-
-	// The client listens on its control connection's own port: both sockets need SO_REUSEADDR.
-	d := net.Dialer{Timeout: replyTimeout, Control: reuseAddrForTest}
-	conn, err := d.Dial("tcp", ts.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	c := &client{t: t, conn: conn, r: bufio.NewReader(conn)}
-	if g := c.read(); g.code != 220 {
-		t.Fatalf("greeting: %v", g)
-	}
-	c.expect("USER "+testUser, 331)
-	c.expect("PASS "+testPassword, 230)
-	lc := net.ListenConfig{Control: reuseAddrForTest}
-	ln, err := lc.Listen(context.Background(), "tcp", conn.LocalAddr().String())
-	if err != nil {
-		t.Fatalf("listening on the control connection's port: %v", err)
-	}
-	defer ln.Close()
+	c, ln := defaultPortClient(t, ts)
 
 	for i, wantPort := range []int{l - 1, 0} { // the second finds L-1 in TIME_WAIT: any port
 		c.expect("RETR f", 150)
@@ -71,6 +52,50 @@ func TestDefaultDataPort(t *testing.T) {
 		dc.Close()
 		c.expectRead(226)
 	}
+}
+
+// The fault default-port-other-address makes the server connect from another address.
+func TestDefaultDataPortOtherAddressFault(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Faults = []string{"default-port-other-address"} })
+	ts.write(t, "f", "x")
+	c, ln := defaultPortClient(t, ts)
+	c.expect("RETR f", 150)
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(replyTimeout))
+	dc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	if from := dc.RemoteAddr().(*net.TCPAddr); from.IP.Equal(net.IPv4(127, 0, 0, 1)) {
+		t.Fatalf("the data connection came from %s, the control connection's address", from)
+	}
+	readAll(t, dc)
+	c.expectRead(226)
+}
+
+// defaultPortClient logs in and listens on the control connection's own port, the client's
+// default data port: both sockets need SO_REUSEADDR.
+func defaultPortClient(t *testing.T, ts *testServer) (*client, net.Listener) {
+	t.Helper()
+	d := net.Dialer{Timeout: replyTimeout, Control: reuseAddrForTest}
+	conn, err := d.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c := &client{t: t, conn: conn, r: bufio.NewReader(conn)}
+	if g := c.read(); g.code != 220 {
+		t.Fatalf("greeting: %v", g)
+	}
+	c.expect("USER "+testUser, 331)
+	c.expect("PASS "+testPassword, 230)
+	lc := net.ListenConfig{Control: reuseAddrForTest}
+	ln, err := lc.Listen(context.Background(), "tcp", conn.LocalAddr().String())
+	if err != nil {
+		t.Fatalf("listening on the control connection's port: %v", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return c, ln
 }
 
 func reuseAddrForTest(_, _ string, rc syscall.RawConn) error {

@@ -77,6 +77,15 @@ func TestDataFaults(t *testing.T) {
 			t.Fatalf("stored %q", got)
 		}
 	})
+	t.Run("default-port-refused", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.Faults = []string{"default-port-refused"} })
+		ts.write(t, "f", "x")
+		c := login(t, ts.addr)
+		c.expect("RETR f", 425)
+		if got := string(c.retr("f")); got != "x" { // with PASV the transfer works
+			t.Fatalf("RETR: %q", got)
+		}
+	})
 	t.Run("port-malformed-accepted", func(t *testing.T) {
 		ts := startServer(t, func(c *Config) { c.Faults = []string{"port-malformed-accepted"} })
 		c := login(t, ts.addr)

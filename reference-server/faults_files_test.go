@@ -263,6 +263,26 @@ func TestFileFaults(t *testing.T) {
 		{"stat-path-ignored", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.expect("STAT /", 211)
 		}},
+		{"stat-queued", nil, func(t *testing.T, ts *testServer, c *client) {
+			ts.write(t, "big", strings.Repeat("x", 16<<20))
+			d := c.pasv()
+			c.expect("RETR big", 150)
+			c.send("STAT")
+			readAll(t, d)
+			c.expectRead(226) // then STAT's reply, about no transfer: it waited for the end
+			c.expectRead(211)
+		}},
+		{"read-only-dir-writable", func(c *Config) { c.ReadOnlyPaths = []string{"/ro"} }, func(t *testing.T, ts *testServer, c *client) {
+			ts.write(t, "ro/README", "read-only")
+			ts.write(t, "a", "moved")
+			c.stor("ro/stored", []byte("stored"))
+			c.upload("APPE ro/stored", []byte(" and appended"))
+			c.expectRead(226)
+			c.run([]step{{"MKD ro/d", 257, ""}, {"RNFR a", 350, ""}, {"RNTO ro/a", 250, ""}, {"DELE ro/README", 550, ""}})
+			if got := ts.read(t, "ro/stored") + ts.read(t, "ro/a"); got != "stored and appendedmoved" {
+				t.Fatalf("the read-only directory holds %q", got)
+			}
+		}},
 		{"abor-silent", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.send("ABOR")
 			c.expect("NOOP", 200)

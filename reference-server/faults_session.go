@@ -167,6 +167,16 @@ var sessionFaults = []Fault{
 		},
 	},
 	{
+		Name: "login-limit-ignored", Group: "login", RFC: "2577:5", Commands: []string{"PASS", "ACCT"},
+		Description: "the configured limit of failed logins is never reached: every wrong password is answered 530, the connection stays open",
+		table: wrapTable([]string{"PASS", "ACCT"}, func(h handler) handler {
+			return func(s *session, arg string) {
+				s.failures = 0
+				h(s, arg)
+			}
+		}),
+	},
+	{
 		Name: "acct-login-skipped", Group: "login", RFC: "959:4.1.1", Commands: []string{"PASS", "ACCT"},
 		Description: "PASS of a user who needs an account for login answers 230 instead of 332",
 		table: func(t commands) {

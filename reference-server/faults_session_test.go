@@ -28,6 +28,7 @@ func TestSessionFaults(t *testing.T) {
 		{"pass-retry-without-user", nil, false, []step{{user, 331, ""}, {"PASS wrong", 530, ""}, {pass, 230, ""}}},
 		{"pass-any-password", nil, false, []step{{user, 331, ""}, {"PASS wrong", 230, ""}}},
 		{"login-failures-close-silently", nil, false, []step{{user, 331, ""}, {"PASS a", 530, ""}, {user, 331, ""}, {"PASS b", 530, ""}, {user, 331, ""}, {"PASS c", 530, ""}}},
+		{"login-limit-ignored", func(c *Config) { c.MaxLoginFailures = 2 }, false, []step{{user, 331, ""}, {"PASS a", 530, ""}, {user, 331, ""}, {"PASS b", 530, ""}, {user, 331, ""}, {"PASS c", 530, ""}, {pass, 503, ""}}},
 		{"acct-login-skipped", acct, false, []step{{"USER acct", 331, ""}, {"PASS pw", 230, ""}}},
 		{"acct-login-early", acct, false, []step{{"USER acct", 331, ""}, {"PASS pw", 332, ""}, {"CWD /", 250, ""}}},
 		{"acct-any-account", acct, false, []step{{"USER acct", 331, ""}, {"PASS pw", 332, ""}, {"ACCT nope", 230, ""}}},
