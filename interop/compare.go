@@ -37,6 +37,16 @@ type Row struct {
 	Differs                   bool // the servers do not all agree
 }
 
+// Failed reports whether the scenario failed on some server.
+func (r Row) Failed() bool {
+	for _, c := range r.Cells {
+		if c.Verdict == reports.Failed {
+			return true
+		}
+	}
+	return false
+}
+
 // Cell is one server's verdict on one scenario.
 type Cell struct {
 	Verdict  reports.Verdict // "": the server did not run this scenario
@@ -53,6 +63,38 @@ type Failure struct {
 	reports.Scenario
 	Link       string
 	Transcript string
+	Message    string // the reason without the restated requirement, which is shown apart
+	// NotOffered: the profile requires a feature the server does not offer (no sentence broken).
+	NotOffered bool
+}
+
+// notOfferedMark is how the harness words a failure for a feature the profile requires.
+const notOfferedMark = "but the target does not offer it"
+
+// RealFailures are the failures that point at a broken sentence; NotOffered the others.
+func (c Comparison) RealFailures() []Failure { return c.failures(false) }
+
+// NotOffered are the failures of features the profile requires and the server does not offer.
+func (c Comparison) NotOffered() []Failure { return c.failures(true) }
+
+func (c Comparison) failures(notOffered bool) []Failure {
+	var out []Failure
+	for _, f := range c.Failures {
+		if f.NotOffered == notOffered {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// message drops the first line of a failure reason when it restates the requirement
+// ("RFC 959 §4.1.3 (MUST): \"…\""), which the report shows as a quote already.
+func message(reason, quote string) string {
+	first, rest, ok := strings.Cut(reason, "\n")
+	if ok && quote != "" && strings.Contains(first, quote[:min(len(quote), 40)]) {
+		return strings.TrimSpace(rest)
+	}
+	return reason
 }
 
 // Compare builds the comparison of the outcomes, with the baseline differences (if checked).
@@ -104,6 +146,7 @@ func NewComparison(outcomes []Outcome, diffs []Difference, checked bool) Compari
 				c.Failures = append(c.Failures, Failure{
 					Server: o.Server, Version: o.Version, Profiles: []string{profile}, Scenario: s,
 					Link: report + "#scenario-" + s.ID, Transcript: reports.FormatTranscript(s.Transcript),
+					Message: message(s.Reason, s.Quote), NotOffered: strings.Contains(s.Reason, notOfferedMark),
 				})
 			}
 		}
