@@ -56,25 +56,6 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 	})
 
 	Scenario(Spec{
-		ID:       "DATA-002",
-		Title:    "RETR in TYPE A sends a file whose lines end in LF with CRLF line ends (NVT-ASCII)",
-		Commands: []string{"TYPE", "RETR"},
-		Codes:    []int{200, 150, 226},
-		Section:  "959:3.1.1.1",
-		Also:     []string{"959:3.4"},
-		Quote:    "The sender converts the data from an internal character representation to the standard 8-bit NVT-ASCII representation (see the Telnet specification).",
-		Level:    Must,
-		Writes:   true,
-	}, func(s *S) {
-		c := s.Login()
-		p := s.Path("lf.txt")
-		put(s, c, p, []byte(strings.Join(textLines, "\n")+"\n"))
-		setType(c, "A")
-		got := download(s, c, p)
-		expectSameBytes(got, asciiText, "RETR in TYPE A of a file stored in TYPE I with LF line ends: in NVT-ASCII every line ends in CRLF")
-	})
-
-	Scenario(Spec{
 		ID:       "TYPE-007",
 		Title:    "TYPE A T (Telnet format effectors) is accepted and sends the same bytes as TYPE A N",
 		Commands: []string{"TYPE", "RETR"},
@@ -154,82 +135,69 @@ var _ = Describe("RFC 959 §3.1 Data representation and storage", func() {
 		expectSameBytes(got[:len(want)], want, "the characters %q in TYPE E (letters, digits, space and period are the same in every EBCDIC code page)", line)
 	})
 
-	Scenario(Spec{
-		ID:       "TYPE-010",
-		Title:    "RETR in TYPE E ends lines with the EBCDIC new line character NL (0x15)",
-		Commands: []string{"TYPE", "RETR"},
-		Codes:    []int{200, 150, 226},
-		Section:  "959:3.1.1.2",
-		Also:     []string{"959:3.4"},
-		Quote:    "End-of-line (as opposed to end-of-record--see the discussion of structure) will probably be rarely used with EBCDIC type for purposes of denoting structure, but where it is necessary the <NL> character should be used.",
-		Level:    Should,
-		Feature:  "TYPE-E",
-		Writes:   true,
-	}, func(s *S) {
-		c := s.Login()
-		p := s.Path("text.txt")
-		storeIn(s, c, "A", p, []byte("ONE\r\nTWO\r\n"))
-		setType(c, "E")
-		want := append(append(ebcdicInvariant("ONE"), ebcdicNL), append(ebcdicInvariant("TWO"), ebcdicNL)...)
-		expectSameBytes(download(s, c, p), want, "RETR in TYPE E of two lines (each must end in NL, 0x15)")
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-011",
-		Title:    "An upload in TYPE E is stored as text: it comes back as the same ASCII text in TYPE A",
-		Commands: []string{"TYPE", "STOR", "RETR"},
-		Codes:    []int{200, 150, 226},
-		Section:  "959:3.1.1.2",
-		Quote:    "The character code is the only difference between the functional specifications of EBCDIC and ASCII types.",
-		Level:    Must,
-		Feature:  "TYPE-E",
-		Writes:   true,
-	}, func(s *S) {
-		c := s.Login()
-		p := s.Path("ebcdic.txt")
-		line := "EBCDIC text 42."
-		storeIn(s, c, "E", p, append(ebcdicInvariant(line), ebcdicNL))
-		setType(c, "A")
-		expectSameBytes(download(s, c, p), []byte(line+"\r\n"), "RETR in TYPE A of the line %q stored in TYPE E", line)
-	})
-
 	// ---- local byte ----
 
-	Scenario(Spec{
-		ID:       "TYPE-012",
-		Title:    "A file stored in TYPE L 8 is retrieved identical in TYPE L 8",
-		Commands: []string{"TYPE", "STOR", "RETR"},
-		Codes:    []int{200, 150, 226},
-		Section:  "959:3.1.1.4",
-		Quote:    "This transformation must be invertible (i.e., an identical file can be retrieved if the same parameters are used) and should be well publicized by the FTP implementors.",
-		Level:    Must,
-		Feature:  "TYPE-L8",
-		Writes:   true,
-	}, func(s *S) {
-		c := s.Login()
-		p := s.Path("local.bin")
-		data := append([]byte("lone LF\n, CRLF\r\n, lone CR\r."), randomBytes(4096)...)
-		storeIn(s, c, "L 8", p, data)
-		expectSameBytes(download(s, c, p), data, "RETR in TYPE L 8 of a file stored in TYPE L 8")
-	})
-
-	Scenario(Spec{
-		ID:       "TYPE-013",
-		Title:    "TYPE L 8 is equivalent to TYPE I on a server with 8-bit bytes: what L 8 stored, I retrieves unchanged",
-		Commands: []string{"TYPE", "STOR", "RETR"},
-		Codes:    []int{200, 150, 226},
-		Section:  "1123:4.1.2.1",
-		Quote:    "For an 8-bit byte machine, TYPE L 8 is equivalent to IMAGE.",
-		Level:    Should,
-		Feature:  "TYPE-L8",
-		Writes:   true,
-	}, func(s *S) {
-		c := s.Login()
-		p := s.Path("local.bin")
-		data := []byte("line one\nline two\r\nbinary \x00\xff\x80\r")
-		storeIn(s, c, "L 8", p, data)
-		expectSameBytes(getImage(s, c, p), data, "RETR in TYPE I of a file stored in TYPE L 8")
-	})
+	// Round trips: a file stored in one type and retrieved in another (or the same) comes back as
+	// the representation types define.
+	twoLines := append(append(ebcdicInvariant("ONE"), ebcdicNL), append(ebcdicInvariant("TWO"), ebcdicNL)...)
+	localBytes := append([]byte("lone LF\n, CRLF\r\n, lone CR\r."), randomBytes(4096)...)
+	eightBit := []byte("line one\nline two\r\nbinary \x00\xff\x80\r")
+	for _, k := range []struct {
+		id, title, section string
+		also               []string
+		quote              string
+		level              Level
+		feature            string
+		storeType          string // the type of the STOR
+		stored             []byte
+		getType            string // the type of the RETR
+		want               []byte
+		what               string
+	}{
+		{"DATA-002", "RETR in TYPE A sends a file whose lines end in LF with CRLF line ends (NVT-ASCII)", "959:3.1.1.1", []string{"959:3.4"},
+			"The sender converts the data from an internal character representation to the standard 8-bit NVT-ASCII representation (see the Telnet specification).", Must, "",
+			"I", []byte(strings.Join(textLines, "\n") + "\n"), "A", asciiText,
+			"RETR in TYPE A of a file stored in TYPE I with LF line ends: in NVT-ASCII every line ends in CRLF"},
+		{"TYPE-010", "RETR in TYPE E ends lines with the EBCDIC new line character NL (0x15)", "959:3.1.1.2", []string{"959:3.4"},
+			"End-of-line (as opposed to end-of-record--see the discussion of structure) will probably be rarely used with EBCDIC type for purposes of denoting structure, but where it is necessary the <NL> character should be used.", Should, "TYPE-E",
+			"A", []byte("ONE\r\nTWO\r\n"), "E", twoLines,
+			"RETR in TYPE E of two lines (each must end in NL, 0x15)"},
+		{"TYPE-011", "An upload in TYPE E is stored as text: it comes back as the same ASCII text in TYPE A", "959:3.1.1.2", nil,
+			"The character code is the only difference between the functional specifications of EBCDIC and ASCII types.", Must, "TYPE-E",
+			"E", append(ebcdicInvariant("EBCDIC text 42."), ebcdicNL), "A", []byte("EBCDIC text 42.\r\n"),
+			"RETR in TYPE A of a line stored in TYPE E"},
+		{"TYPE-012", "A file stored in TYPE L 8 is retrieved identical in TYPE L 8", "959:3.1.1.4", nil,
+			"This transformation must be invertible (i.e., an identical file can be retrieved if the same parameters are used) and should be well publicized by the FTP implementors.", Must, "TYPE-L8",
+			"L 8", localBytes, "L 8", localBytes,
+			"RETR in TYPE L 8 of a file stored in TYPE L 8"},
+		{"TYPE-013", "TYPE L 8 is equivalent to TYPE I on a server with 8-bit bytes: what L 8 stored, I retrieves unchanged", "1123:4.1.2.1", nil,
+			"For an 8-bit byte machine, TYPE L 8 is equivalent to IMAGE.", Should, "TYPE-L8",
+			"L 8", eightBit, "I", eightBit,
+			"RETR in TYPE I of a file stored in TYPE L 8"},
+	} {
+		commands := []string{"TYPE", "STOR", "RETR"}
+		if k.storeType == "A" || k.storeType == "I" {
+			commands = []string{"TYPE", "RETR"} // a plain STOR only prepares the file
+		}
+		Scenario(Spec{
+			ID:       k.id,
+			Title:    k.title,
+			Commands: commands,
+			Codes:    []int{200, 150, 226},
+			Section:  k.section,
+			Also:     k.also,
+			Quote:    k.quote,
+			Level:    k.level,
+			Feature:  k.feature,
+			Writes:   true,
+		}, func(s *S) {
+			c := s.Login()
+			p := s.Path("round-trip")
+			storeIn(s, c, k.storeType, p, k.stored)
+			setType(c, k.getType)
+			expectSameBytes(download(s, c, p), k.want, "%s", k.what)
+		})
+	}
 
 	// ---- record structure ----
 

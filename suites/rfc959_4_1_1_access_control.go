@@ -191,47 +191,45 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(owner.Cmd("RMD %s", made)).NotTo(BePositiveCompletion(), "MKD before login must not have made the directory")
 	})
 
-	Scenario(Spec{
-		ID:       "LOGIN-003",
-		Title:    "before login, RETR and NLST transfer nothing: they are refused (530)",
-		Commands: []string{"RETR", "NLST", "PASV"},
-		Codes:    []int{530},
-		Section:  "959:4.1.1",
-		Also:     []string{"959:5.4", "959:6"},
-		Quote:    "The user identification is that which is required by the server for access to its file system.",
-		Level:    Must,
-		Writes:   true,
-	}, func(s *S) {
-		p := s.Path("secret.txt")
-		owner := s.Login()
-		put(s, owner, p, typeSampleData)
-		c := s.Dial()
-		for _, line := range []string{"RETR " + p, "NLST " + s.Scratch()} {
-			r := transferBeforeLogin(s, c, line, nil)
-			expectRefused(r, line+" before login")
-			s.Prefer(r, 530)
-		}
-	})
-
-	Scenario(Spec{
-		ID:       "LOGIN-005",
-		Title:    "before login, STOR stores nothing: it is refused (530)",
-		Commands: []string{"STOR", "PASV", "RETR"},
-		Codes:    []int{530},
-		Section:  "959:4.1.1",
-		Also:     []string{"959:5.4", "959:6"},
-		Quote:    "The user identification is that which is required by the server for access to its file system.",
-		Level:    Must,
-		Writes:   true,
-	}, func(s *S) {
-		p := s.Path("stored-before-login.bin")
-		owner := s.Login()
-		c := s.Dial()
-		r := transferBeforeLogin(s, c, "STOR "+p, randomBytes(1000))
-		expectRefused(r, "STOR before login")
-		s.Prefer(r, 530)
-		expectGone(s, owner, p, "STOR before login must not have stored the file")
-	})
+	// Transfers before login, in both directions.
+	for _, k := range []struct {
+		id, title string
+		commands  []string
+		lines     func(p, dir string) []string
+		upload    []byte // the data of an upload; nil: downloads of a file that exists
+	}{
+		{"LOGIN-003", "before login, RETR and NLST transfer nothing: they are refused (530)", []string{"RETR", "NLST", "PASV"},
+			func(p, dir string) []string { return []string{"RETR " + p, "NLST " + dir} }, nil},
+		{"LOGIN-005", "before login, STOR stores nothing: it is refused (530)", []string{"STOR", "PASV", "RETR"},
+			func(p, _ string) []string { return []string{"STOR " + p} }, randomBytes(1000)},
+	} {
+		Scenario(Spec{
+			ID:       k.id,
+			Title:    k.title,
+			Commands: k.commands,
+			Codes:    []int{530},
+			Section:  "959:4.1.1",
+			Also:     []string{"959:5.4", "959:6"},
+			Quote:    "The user identification is that which is required by the server for access to its file system.",
+			Level:    Must,
+			Writes:   true,
+		}, func(s *S) {
+			p := s.Path("before-login.bin")
+			owner := s.Login()
+			if k.upload == nil {
+				put(s, owner, p, typeSampleData)
+			}
+			c := s.Dial()
+			for _, line := range k.lines(p, s.Scratch()) {
+				r := transferBeforeLogin(s, c, line, k.upload)
+				expectRefused(r, line+" before login")
+				s.Prefer(r, 530)
+			}
+			if k.upload != nil {
+				expectGone(s, owner, p, "STOR before login must not have stored the file")
+			}
+		})
+	}
 
 	Scenario(Spec{
 		ID:       "LOGIN-004",

@@ -2,6 +2,7 @@ package suites
 
 import (
 	"bytes"
+	"fmt"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -86,45 +87,6 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		t := retrieveFile(s, c, dir)
 		Expect(t).To(HaveReplyCode(550, 450), "RETR of a directory")
 		s.Prefer(t.Final(), 550)
-	})
-
-	Scenario(Spec{
-		ID:        "RETR-005",
-		Title:     "RETR of a busy file is refused with 450, a transient error",
-		Commands:  []string{"RETR"},
-		Codes:     []int{450},
-		Section:   "959:4.2.1",
-		Quote:     "450 Requested file action not taken. File unavailable (e.g., file busy).",
-		Level:     Must,
-		Condition: CondBusyFile,
-	}, func(s *S) {
-		rc := s.Condition(CondBusyFile)
-		if rc.Path == "" {
-			Skip("the busy-file condition names no path to retrieve")
-		}
-		c := loginOn(s, rc)
-		t := retrieveFile(s, c, rc.Path)
-		Expect(t).To(BeTransientNegative(), "RETR of the busy file %s", rc.Path)
-		s.Prefer(t.Final(), 450)
-	})
-
-	Scenario(Spec{
-		ID:        "RETR-006",
-		Title:     "a download that a local error interrupts ends with 451, never with 226",
-		Commands:  []string{"RETR"},
-		Codes:     []int{150, 451},
-		Section:   "959:4.2.1",
-		Also:      []string{"959:5.4"},
-		Quote:     "451 Requested action aborted. Local error in processing.",
-		Level:     Must,
-		Condition: CondIOError,
-	}, func(s *S) {
-		rc := s.Condition(CondIOError)
-		c := loginOn(s, rc)
-		typeImage(c)
-		t := retrieveFile(s, c, rc.Path)
-		Expect(t).To(BeTransientNegative(), "RETR of %s, whose reading fails, must not end as a success", rc.Path)
-		s.Prefer(t.Final(), 451)
 	})
 
 	Scenario(Spec{
@@ -234,46 +196,66 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		expectGone(s, c, p, "a refused STOR must not create the file")
 	})
 
-	Scenario(Spec{
-		ID:        "STOR-006",
-		Title:     "an upload beyond the user's storage allocation ends with 552, never with 226",
-		Commands:  []string{"STOR"},
-		Codes:     []int{552},
-		Section:   "959:4.2.1",
-		Quote:     "552 Requested file action aborted. Exceeded storage allocation (for current directory or dataset).",
-		Level:     Must,
-		Writes:    true,
-		Condition: CondQuota,
-	}, func(s *S) {
-		rc := s.Condition(CondQuota)
-		Expect(rc.Limit).To(BeNumerically(">", 0), setupStep("the quota condition gives no limit"))
-		p := s.PathOn(rc.Target, "over-quota.bin")
-		c := loginOn(s, rc)
-		typeImage(c)
-		t := c.Store(kindFor(s, c), randomBytes(int(rc.Limit)+64<<10), "STOR %s", p)
-		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR of %d bytes, beyond the quota of %d: got %s", rc.Limit+64<<10, rc.Limit, t.Final())
-		s.Prefer(t.Final(), 552)
-	})
-
-	Scenario(Spec{
-		ID:        "STOR-007",
-		Title:     "STOR on a server without storage room is refused with 452, never answered 226",
-		Commands:  []string{"STOR"},
-		Codes:     []int{452},
-		Section:   "959:4.2.1",
-		Quote:     "452 Requested action not taken. Insufficient storage space in system.",
-		Level:     Must,
-		Writes:    true,
-		Condition: CondDiskFull,
-	}, func(s *S) {
-		rc := s.Condition(CondDiskFull)
-		p := s.PathOn(rc.Target, "no-room.bin")
-		c := loginOn(s, rc)
-		typeImage(c)
-		t := c.Store(kindFor(s, c), randomBytes(64<<10), "STOR %s", p)
-		Expect(t.Final().Class()).To(BeNumerically(">=", 4), "STOR on a full disk: got %s", t.Final())
-		s.Prefer(t.Final(), 452)
-	})
+	// Transfers that a server state a client cannot create makes fail, each with its reply.
+	for _, k := range []struct {
+		id, title string
+		cond      ConditionName
+		verb      string
+		codes     []int // checked, for the labels
+		code      int   // the refusal that fits best
+		quote     string
+		also      []string
+		transient bool                           // the reply must be 4yz, not only negative
+		size      func(rc ResolvedCondition) int // bytes to upload (STOR)
+	}{
+		{"RETR-005", "RETR of a busy file is refused with 450, a transient error", CondBusyFile, "RETR", []int{450}, 450,
+			"450 Requested file action not taken. File unavailable (e.g., file busy).", nil, true, nil},
+		{"RETR-006", "a download that a local error interrupts ends with 451, never with 226", CondIOError, "RETR", []int{150, 451}, 451,
+			"451 Requested action aborted. Local error in processing.", []string{"959:5.4"}, true, nil},
+		{"STOR-006", "an upload beyond the user's storage allocation ends with 552, never with 226", CondQuota, "STOR", []int{552}, 552,
+			"552 Requested file action aborted. Exceeded storage allocation (for current directory or dataset).", nil, false,
+			func(rc ResolvedCondition) int {
+				Expect(rc.Limit).To(BeNumerically(">", 0), setupStep("the quota condition gives no limit"))
+				return int(rc.Limit) + 64<<10
+			}},
+		{"STOR-007", "STOR on a server without storage room is refused with 452, never answered 226", CondDiskFull, "STOR", []int{452}, 452,
+			"452 Requested action not taken. Insufficient storage space in system.", nil, false,
+			func(ResolvedCondition) int { return 64 << 10 }},
+	} {
+		Scenario(Spec{
+			ID:        k.id,
+			Title:     k.title,
+			Commands:  []string{k.verb},
+			Codes:     k.codes,
+			Section:   "959:4.2.1",
+			Also:      k.also,
+			Quote:     k.quote,
+			Level:     Must,
+			Condition: k.cond,
+			Writes:    k.verb == "STOR",
+		}, func(s *S) {
+			rc := s.Condition(k.cond)
+			var t Transfer
+			if k.verb == "RETR" {
+				if rc.Path == "" {
+					Skip(fmt.Sprintf("the %s condition names no path to retrieve", k.cond))
+				}
+				c := loginOn(s, rc)
+				typeImage(c)
+				t = retrieveFile(s, c, rc.Path)
+			} else {
+				p := s.PathOn(rc.Target, "refused-upload.bin")
+				c := loginOn(s, rc)
+				typeImage(c)
+				t = c.Store(kindFor(s, c), randomBytes(k.size(rc)), "STOR %s", p)
+			}
+			Expect(t.Final().Class()).To(BeNumerically(">=", 4), "%s under the %s condition: got %s", k.verb, k.cond, t.Final())
+			if k.transient {
+				Expect(t).To(BeTransientNegative(), "%s under the %s condition", k.verb, k.cond)
+			}
+			s.Prefer(t.Final(), k.code)
+		})
+	}
 
 	Scenario(Spec{
 		ID:       "STOU-001",
