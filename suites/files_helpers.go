@@ -42,8 +42,13 @@ func nlstNames(s *S, c *Conn, dir string) []string {
 	cmd := strings.TrimSpace("NLST " + dir)
 	t := listing(s, c, "%s", cmd)
 	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), setupStep("%s", cmd))
+	return namesOf(t.Data)
+}
+
+// namesOf is the file names of NLST data, one a line.
+func namesOf(data []byte) []string {
 	var out []string
-	for _, l := range listLines(t.Data) {
+	for _, l := range listLines(data) {
 		out = append(out, nameOf(l))
 	}
 	return out

@@ -39,6 +39,25 @@ func compressedRetrieve(s *S, c *Conn, p string, filler byte) framed {
 	return f
 }
 
+// storeFramed uploads wire, data framed for the transmission mode, in TYPE I, and expects the
+// file then retrieved in stream mode to be data.
+func storeFramed(s *S, c *Conn, mode, p string, wire, data []byte) {
+	setType(c, "I")
+	ExpectWithOffset(1, c.Cmd("MODE %s", mode)).To(HaveReplyCode(200))
+	_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, wire)
+	ExpectWithOffset(1, final).To(HaveReplyCode(226, 250), "STOR in MODE %s", mode)
+	ExpectWithOffset(1, c.Cmd("MODE S")).To(HaveReplyCode(200))
+	expectSameBytes(getImage(s, c, p), data, "the file stored from MODE %s data, retrieved in stream mode", mode)
+}
+
+// needMarks skips the scenario when an upload with restart markers drew no 110 reply: restart
+// markers are for servers that implement the restart procedure.
+func needMarks(marks []Reply) {
+	if len(marks) == 0 {
+		Skip("no 110 reply: the server does not return restart markers (RFC 959 §3.5: \"if it implements the restart procedure\")")
+	}
+}
+
 // keptOpen logs in to the server of the keep-data condition and runs NLST in block mode over a
 // new data connection, which that server keeps open (250). It skips the scenario when the server
 // closed the connection (226) instead.
@@ -142,12 +161,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		e.block(0, nil)
 		e.data(data[1000:], 0xFFFF)
 		e.eof()
-		setType(c, "I")
-		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
-		_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
-		Expect(final).To(HaveReplyCode(226, 250), "STOR in block mode")
-		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
-		expectSameBytes(getImage(s, c, p), data, "the file stored from block-mode data, retrieved in stream mode")
+		storeFramed(s, c, "B", p, e.out, data)
 	})
 
 	Scenario(Spec{
@@ -268,12 +282,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		e := compressedEncoder{filler: 0}
 		e.data(data)
 		e.eof()
-		setType(c, "I")
-		Expect(c.Cmd("MODE C")).To(HaveReplyCode(200))
-		_, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
-		Expect(final).To(HaveReplyCode(226, 250), "STOR in compressed mode")
-		Expect(c.Cmd("MODE S")).To(HaveReplyCode(200))
-		expectSameBytes(getImage(s, c, p), data, "the file stored from compressed-mode data, retrieved in stream mode")
+		storeFramed(s, c, "C", p, e.out, data)
 	})
 
 	// ---- restart (RFC 959 §3.5) ----
@@ -301,9 +310,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
 		marks, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).To(HaveReplyCode(226, 250))
-		if len(marks) == 0 {
-			Skip("no 110 reply: the server does not return restart markers (RFC 959 §3.5: \"if it implements the restart procedure\")")
-		}
+		needMarks(marks)
 		for _, m := range marks {
 			Expect(m.Text()).To(MatchRegexp(markReply.String()), "the text of the 110 reply")
 			got := markReply.FindStringSubmatch(m.Text())
@@ -334,9 +341,7 @@ var _ = Describe("RFC 959 §3.4 Transmission modes", func() {
 		Expect(c.Cmd("MODE B")).To(HaveReplyCode(200))
 		marks, final := storeRaw(s, c, dataFor(s, c), "STOR "+p, e.out)
 		Expect(final).NotTo(BePositiveCompletion(), "the block-mode data ended without EOF: RFC 959 §3.4: \"All data transfers must be completed with an end-of-file (EOF)\"")
-		if len(marks) == 0 {
-			Skip("no 110 reply: the server does not return restart markers (RFC 959 §3.5: \"if it implements the restart procedure\")")
-		}
+		needMarks(marks)
 		last := marks[len(marks)-1].Text()
 		Expect(last).To(MatchRegexp(markReply.String()), "the text of the 110 reply")
 		m := markReply.FindStringSubmatch(last)

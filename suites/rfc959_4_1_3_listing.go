@@ -3,6 +3,7 @@ package suites
 import (
 	"path"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -20,6 +21,16 @@ func populate(s *S, c *Conn, dir string) {
 	upload(s, c, path.Join(dir, listed[0]), []byte("alpha\n"))
 	upload(s, c, path.Join(dir, listed[1]), randomBytes(300))
 	ExpectWithOffset(1, c.Cmd("MKD %s", path.Join(dir, listed[2]))).To(HaveReplyCode(257), setupStep("MKD %s", listed[2]))
+}
+
+// listOK runs a listing command, which decides whether the server offers it (RFC 959 §5.1
+// makes LIST and NLST optional), and expects it to complete.
+func listOK(s *S, c *Conn, format string, args ...any) Transfer {
+	t := listing(s, c, format, args...)
+	verb, _, _ := strings.Cut(t.First().Command, " ")
+	s.Offered(verb, t.First())
+	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), "%s", t.First().Command)
+	return t
 }
 
 // expectNames checks that a listing mentions each name.
@@ -45,10 +56,8 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		dir := s.Scratch()
 		c := s.Login()
 		populate(s, c, dir)
-		t := listing(s, c, "LIST %s", dir)
-		s.Offered("LIST", t.First())
+		t := listOK(s, c, "LIST %s", dir)
 		Expect(t.First()).To(HaveReplyCode(125, 150))
-		Expect(t).To(HaveReplyCode(226, 250))
 		expectNames(t.Data, listed, "LIST "+dir)
 	})
 
@@ -67,9 +76,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		c := s.Login()
 		populate(s, c, dir)
 		chdir(c, dir)
-		t := listing(s, c, "LIST")
-		s.Offered("LIST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250))
+		t := listOK(s, c, "LIST")
 		expectNames(t.Data, listed, "LIST in "+dir)
 	})
 
@@ -88,9 +95,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		c := s.Login()
 		typeImage(c)
 		upload(s, c, p, []byte("described\n"))
-		t := listing(s, c, "LIST %s", p)
-		s.Offered("LIST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250), "LIST of the file %s", p)
+		t := listOK(s, c, "LIST %s", p)
 		Expect(listLines(t.Data)).NotTo(BeEmpty(), "LIST of a file")
 		Expect(string(t.Data)).To(ContainSubstring("described.txt"))
 	})
@@ -167,9 +172,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		dir := s.Scratch()
 		c := s.Login()
 		populate(s, c, dir) // leaves TYPE I
-		t := listing(s, c, "LIST %s", dir)
-		s.Offered("LIST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250))
+		t := listOK(s, c, "LIST %s", dir)
 		Expect(listLines(t.Data)).NotTo(BeEmpty())
 		Expect(bareLF(t.Data)).To(BeFalse(), "LIST in TYPE I sent lines ending in a bare LF: %q", head(t.Data, 200))
 	})
@@ -189,14 +192,9 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		c := s.Login()
 		populate(s, c, dir)
 		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200), setupStep("TYPE A"))
-		t := listing(s, c, "NLST %s", dir)
-		s.Offered("NLST", t.First())
+		t := listOK(s, c, "NLST %s", dir)
 		Expect(t.First()).To(HaveReplyCode(125, 150))
-		Expect(t).To(HaveReplyCode(226, 250))
-		var got []string
-		for _, l := range listLines(t.Data) {
-			got = append(got, nameOf(l))
-		}
+		got := namesOf(t.Data)
 		slices.Sort(got)
 		Expect(got).To(Equal(listed), "NLST %s must give exactly the names, one a line; it sent %q", dir, head(t.Data, 300))
 		s.Should(!bareLF(t.Data), "959:3.1.1.1", "NLST in TYPE A ended lines with a bare LF, not CRLF: %q", head(t.Data, 200))
@@ -221,9 +219,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 			upload(s, c, path.Join(dir, name), data)
 		}
 		chdir(c, dir)
-		t := listing(s, c, "NLST")
-		s.Offered("NLST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250))
+		t := listOK(s, c, "NLST")
 		got := listLines(t.Data)
 		Expect(got).To(HaveLen(len(files)), "NLST in %s sent %q", dir, head(t.Data, 300))
 		for _, line := range got {
@@ -250,13 +246,8 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		c := s.Login()
 		populate(s, c, dir)
 		chdir(c, dir)
-		t := listing(s, c, "NLST")
-		s.Offered("NLST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250))
-		var got []string
-		for _, l := range listLines(t.Data) {
-			got = append(got, nameOf(l))
-		}
+		t := listOK(s, c, "NLST")
+		got := namesOf(t.Data)
 		slices.Sort(got)
 		Expect(got).To(Equal(listed), "NLST in %s", dir)
 	})
@@ -275,9 +266,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 		dir := s.Scratch()
 		c := s.Login()
 		populate(s, c, dir) // leaves TYPE I
-		t := listing(s, c, "NLST %s", dir)
-		s.Offered("NLST", t.First())
-		Expect(t).To(HaveReplyCode(226, 250))
+		t := listOK(s, c, "NLST %s", dir)
 		Expect(listLines(t.Data)).To(HaveLen(len(listed)))
 		Expect(bareLF(t.Data)).To(BeFalse(), "NLST in TYPE I sent lines ending in a bare LF: %q", head(t.Data, 200))
 	})
