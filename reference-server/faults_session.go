@@ -9,8 +9,9 @@ import (
 // Faults of the session group: the greeting, the login sequence (RFC 959 §4.1.1, §6; RFC 2577
 // §5, §7), the directory and session commands (CWD, CDUP, SMNT, REIN, QUIT), the informational
 // commands (NOOP, SYST, HELP, SITE) and the reply rules of RFC 959 §4.2 and §5.3. Each breaks
-// one sentence that a scenario of suites/rfc959_4_1_1_access_control.go, rfc959_5_4_*,
-// rfc959_4_2_*, rfc959_5_3_*, rfc959_6_*, rfc2577_* or rfc1123_4_1_3_2_* checks.
+// one sentence that a scenario of suites/rfc959_4_1_1_access_control.go,
+// rfc959_4_1_3_informational.go, rfc959_5_4_*, rfc959_4_2_*, rfc959_5_3_*, rfc959_6_*, rfc2577_*
+// or rfc1123_4_1_3_2_* checks.
 
 // Names of session faults that act through a named check in session.go.
 const (
