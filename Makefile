@@ -101,7 +101,8 @@ catalogue: bin/ftpconform
 # written whatever the verdict; make test then says what fails.
 baseline: bin/ftpconform
 	@mkdir -p $(dir $(BASELINE))
-	bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)' --baseline-write $(BASELINE) || \
+	@echo "bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)' --baseline-write $(BASELINE)"
+	@bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)' --baseline-write $(BASELINE) || \
 		echo "*** the reference server is not conformant (see above); $(BASELINE) records its replies all the same"
 
 regenerate: catalogue baseline
