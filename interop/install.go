@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Env is where the interop run keeps its files and says what it does.
@@ -50,6 +51,9 @@ func notAvailable(format string, args ...any) error {
 	return &NotAvailable{fmt.Sprintf(format, args...)}
 }
 
+// installDeadline bounds everything Install does for one server.
+const installDeadline = 10 * time.Minute
+
 // apt serialises apt-get and dpkg, which lock the package database.
 var apt sync.Mutex
 
@@ -57,6 +61,9 @@ var apt sync.Mutex
 // installed, its test user created. It returns the package version. Whatever cannot be done
 // (not root, no apt-get, a package that will not download) is a *NotAvailable error.
 func (e Env) Install(ctx context.Context, s Server) (version string, err error) {
+	// No step may hang the run: apt-get on a slow mirror gets 10 minutes in all.
+	ctx, cancel := context.WithTimeout(ctx, installDeadline)
+	defer cancel()
 	if s.Unpack {
 		version, err = e.unpack(ctx, s)
 	} else {

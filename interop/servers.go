@@ -27,7 +27,9 @@ type Server struct {
 	Libraries []string
 	// Executable is the program that must exist for the server to run, after {{.Root}}.
 	Executable string
-	Port       int    // control port on 127.0.0.1
+	// Port is the control port on 127.0.0.1. RFC 959 §3.2 puts a server's default data port at
+	// L-1, so the ports are spread out: no server's L-1 is another's control port.
+	Port       int
 	PassiveMin int    // first port of the passive range
 	PassiveMax int    // last port of the passive range
 	Users      string // how the test user is known: "system" (a Unix account), "puredb", "own"
@@ -44,7 +46,7 @@ var Servers = []Server{
 		Name: "vsftpd", Package: "vsftpd", Unpack: true,
 		Libraries:  []string{"libwrap0", "libpam-modules", "libcap2", "libssl3"},
 		Executable: "/usr/sbin/vsftpd",
-		Port:       2131, PassiveMin: 40100, PassiveMax: 40199,
+		Port:       2140, PassiveMin: 40100, PassiveMax: 40199,
 		Users: "system", TLS: true, ReplyTimeout: 10 * time.Second,
 	},
 	{
@@ -52,20 +54,20 @@ var Servers = []Server{
 		Libraries: []string{"libhiredis0.14", "libmemcached11", "libmemcachedutil2",
 			"libpcre2-posix3", "libpcre2-8-0", "libacl1", "libcap2", "libssl3", "libidn2-0", "libsodium23"},
 		Executable: "/usr/sbin/proftpd",
-		Port:       2132, PassiveMin: 40200, PassiveMax: 40299,
+		Port:       2150, PassiveMin: 40200, PassiveMax: 40299,
 		Users: "system", TLS: true, ReplyTimeout: 10 * time.Second,
 	},
 	{
 		Name: "pure-ftpd", Package: "pure-ftpd", Unpack: true,
 		Libraries:  []string{"libsodium23", "libcap2", "libssl3"},
 		Executable: "/usr/sbin/pure-ftpd",
-		Port:       2133, PassiveMin: 40300, PassiveMax: 40399,
+		Port:       2160, PassiveMin: 40300, PassiveMax: 40399,
 		Users: "puredb", TLS: true, ReplyTimeout: 20 * time.Second, MaxSessions: 40,
 	},
 	{
 		Name: "pyftpdlib", Package: "python3-pyftpdlib",
 		Executable: "/usr/bin/python3",
-		Port:       2134, PassiveMin: 40400, PassiveMax: 40499,
+		Port:       2170, PassiveMin: 40400, PassiveMax: 40499,
 		Users: "own", TLS: true, ReplyTimeout: 10 * time.Second,
 	},
 }
