@@ -355,6 +355,14 @@ func (c *Conn) WaitClosed() error {
 	return err
 }
 
+// markHousekeeping makes c the harness's own connection: the write guard lets it work outside
+// the scratch directory, and its replies are kept out of the scenario's reply steps (baselines
+// compare what scenarios provoke, not the harness's probes).
+func (c *Conn) markHousekeeping() {
+	c.housekeeping = true
+	c.rec.housekeeping(c.id)
+}
+
 // quit ends a housekeeping session politely, ignoring what the server says.
 func (c *Conn) quit() {
 	if !c.closed {

@@ -69,6 +69,9 @@ type Step struct {
 	Conn    int    `json:"conn"`
 	Command string `json:"command"` // verb only ("RETR"), or "<connect>"
 	Codes   []int  `json:"codes"`
+	// Housekeeping steps are the harness's own (feature probes, scratch directories); their
+	// presence depends on what ran before in the same process, so baselines leave them out.
+	Housekeeping bool `json:"housekeeping,omitempty"`
 }
 
 // RunInfo describes a whole run; reports carry it so that any run can be reproduced.

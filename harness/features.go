@@ -219,7 +219,7 @@ func (s *S) offered(f Feature) (bool, string) {
 		} else {
 			c = s.LoginAs(t, t.User, t.Password, "")
 		}
-		c.housekeeping = true
+		c.markHousekeeping()
 		r = c.Cmd("%s", f.Probe)
 		if f.Reset != "" && r.Class() == 2 {
 			c.Cmd("%s", f.Reset)
@@ -244,7 +244,7 @@ func (s *S) featLines(t Target) []string {
 		return lines
 	}
 	c := s.LoginAs(t, t.User, t.Password, "")
-	c.housekeeping = true
+	c.markHousekeeping()
 	r := c.Cmd("FEAT")
 	c.quit()
 	if r.Code == 211 && len(r.Lines) > 2 {

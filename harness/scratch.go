@@ -61,7 +61,7 @@ func (s *S) removeOutside() {
 			s.Note("could not check %s: %v", o.path, err)
 			continue
 		}
-		c.housekeeping = true
+		c.markHousekeeping()
 		if r, err := c.TryCmd("DELE %s", o.path); err == nil && r.Class() != 2 {
 			c.TryCmd("RMD %s", o.path)
 		}
@@ -93,7 +93,7 @@ func (s *S) scratchOn(t Target) *scratch {
 		ginkgo.Fail(fmt.Sprintf("internal error: scenario %s writes but is not marked Writes", s.Spec.ID), 1)
 	}
 	c := s.LoginAs(t, t.User, t.Password, "")
-	c.housekeeping = true
+	c.markHousekeeping()
 	name := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-" + randomHex(4)
 	sc := &scratch{target: t, dir: path.Join(t.Scratch, name)}
 	r := c.Cmd("MKD %s", sc.dir)
@@ -188,7 +188,7 @@ func (sc *scratch) remove(s *S) {
 		s.Note("could not clean up %s: %v", sc.dir, err)
 		return
 	}
-	c.housekeeping = true
+	c.markHousekeeping()
 	if left := removeTree(c, sc.dir, sc.dir, 0); len(left) > 0 {
 		s.Note("could not remove from the target: %s", strings.Join(left, ", "))
 	}
@@ -252,7 +252,7 @@ func CleanupStale(t Target, timeout time.Duration) (removed, left []string, err 
 		return nil, nil, err
 	}
 	defer c.Close()
-	c.housekeeping = true
+	c.markHousekeeping()
 	if err := c.Login(t.User, t.Password, ""); err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,7 @@ type recorder struct {
 	lines    Transcript
 	findings []Finding
 	steps    []Step
+	hk       map[int]bool // housekeeping connections
 }
 
 func newRecorder() *recorder { return &recorder{start: time.Now()} }
@@ -56,10 +57,24 @@ func (r *recorder) step(conn int, command string, code int, continued bool) {
 	r.steps = append(r.steps, Step{Conn: conn, Command: command, Codes: []int{code}})
 }
 
+// housekeeping marks a connection as the harness's own.
+func (r *recorder) housekeeping(conn int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hk == nil {
+		r.hk = map[int]bool{}
+	}
+	r.hk[conn] = true
+}
+
 func (r *recorder) snapshot() (Transcript, []Finding, []Step) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append(Transcript(nil), r.lines...), append([]Finding(nil), r.findings...), append([]Step(nil), r.steps...)
+	steps := append([]Step(nil), r.steps...)
+	for i := range steps {
+		steps[i].Housekeeping = r.hk[steps[i].Conn]
+	}
+	return append(Transcript(nil), r.lines...), append([]Finding(nil), r.findings...), steps
 }
 
 // String renders a transcript for failure messages and console output.

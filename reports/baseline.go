@@ -292,79 +292,24 @@ func compareScenario(s Scenario, before BaselineScenario) (Change, bool) {
 	return ch, true
 }
 
-// canonicalSteps leaves out the connections on which the harness asked whether the target
-// offers a feature (FEAT, or a probe such as MODE B): it asks once per worker process, so whether
-// a scenario's record holds such a connection depends on which scenarios ran before it. The
-// connections left are numbered from 1 in the order they opened.
-//
-// A probe connection is recognised by its shape: the greeting, a login, FEAT or a feature's
-// probe command (and its reset), then QUIT. A scenario's own connection of exactly that shape
-// would be left out too; none has one today (they close without QUIT).
+// canonicalSteps leaves out the harness's own connections (feature probes, scratch
+// directories: harness.Step.Housekeeping): whether a scenario's record holds a probe depends on
+// which scenarios ran before it in the same worker. The connections left are numbered from 1 in
+// the order they opened.
 func canonicalSteps(steps []harness.Step) []harness.Step {
-	byConn := map[int][]harness.Step{}
-	var order []int
-	for _, st := range steps {
-		if _, seen := byConn[st.Conn]; !seen {
-			order = append(order, st.Conn)
-		}
-		byConn[st.Conn] = append(byConn[st.Conn], st)
-	}
 	number := map[int]int{}
-	for _, conn := range order {
-		if !isProbe(byConn[conn]) {
-			number[conn] = len(number) + 1
-		}
-	}
 	var out []harness.Step
 	for _, st := range steps {
-		if n, ok := number[st.Conn]; ok {
-			st.Conn = n
-			out = append(out, st)
+		if st.Housekeeping {
+			continue
 		}
+		if _, ok := number[st.Conn]; !ok {
+			number[st.Conn] = len(number) + 1
+		}
+		st.Conn = number[st.Conn]
+		out = append(out, st)
 	}
 	return out
-}
-
-// probeVerbs and resetVerbs are the commands the harness uses to learn what a target offers.
-var probeVerbs, resetVerbs = func() (map[string]bool, map[string]bool) {
-	probe, reset := map[string]bool{"FEAT": true}, map[string]bool{}
-	verb := func(line string) string { v, _, _ := strings.Cut(line, " "); return strings.ToUpper(v) }
-	for _, f := range harness.Features() {
-		if f.Probe != "" {
-			probe[verb(f.Probe)] = true
-		}
-		if f.Reset != "" {
-			reset[verb(f.Reset)] = true
-		}
-	}
-	return probe, reset
-}()
-
-// isProbe reports whether one connection's steps have the shape of a feature probe.
-func isProbe(seq []harness.Step) bool {
-	i := 0
-	next := func(cmds ...string) bool {
-		if i < len(seq) && slices.Contains(cmds, seq[i].Command) {
-			i++
-			return true
-		}
-		return false
-	}
-	if !next(harness.ConnectCommand) {
-		return false
-	}
-	if next("USER") {
-		next("PASS")
-		next("ACCT")
-	}
-	if i >= len(seq) || !probeVerbs[seq[i].Command] {
-		return false
-	}
-	i++
-	if i < len(seq)-1 && resetVerbs[seq[i].Command] {
-		i++
-	}
-	return i == len(seq)-1 && seq[i].Command == "QUIT"
 }
 
 // diffSteps describes how the reply codes changed, connection by connection (a scenario's
