@@ -17,8 +17,7 @@ var listed = []string{"alpha-listed.txt", "beta-listed.bin", "gamma-listed"}
 
 // populate fills dir with listed: two files and a directory.
 func populate(s *S, c *Conn, dir string) {
-	typeImage(c)
-	upload(s, c, path.Join(dir, listed[0]), []byte("alpha\n"))
+	put(s, c, path.Join(dir, listed[0]), []byte("alpha\n"))
 	upload(s, c, path.Join(dir, listed[1]), randomBytes(300))
 	ExpectWithOffset(1, c.Cmd("MKD %s", path.Join(dir, listed[2]))).To(HaveReplyCode(257), setupStep("MKD %s", listed[2]))
 }
@@ -93,8 +92,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 	}, func(s *S) {
 		p := s.Path("described.txt")
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, []byte("described\n"))
+		put(s, c, p, []byte("described\n"))
 		t := listOK(s, c, "LIST %s", p)
 		Expect(listLines(t.Data)).NotTo(BeEmpty(), "LIST of a file")
 		Expect(string(t.Data)).To(ContainSubstring("described.txt"))
@@ -323,8 +321,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 	}, func(s *S) {
 		p := s.Path("status-of.txt")
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, []byte("status\n"))
+		put(s, c, p, []byte("status\n"))
 		r, err := c.TryCmd("STAT %s", p)
 		Expect(err).NotTo(HaveOccurred(), "STAT %s must be answered", p)
 		Expect(r).To(HaveReplyCode(213, 211, 212))

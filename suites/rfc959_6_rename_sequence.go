@@ -24,8 +24,7 @@ var _ = Describe("RFC 959 §6 State diagrams: the rename sequence", func() {
 	}, func(s *S) {
 		from, to := s.Path("first.txt"), s.Path("second.txt")
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, from, []byte("rename sequence\n"))
+		put(s, c, from, []byte("rename sequence\n"))
 		r := c.Cmd("RNFR %s", from)
 		Expect(r).To(BePositiveIntermediate(), "RNFR waits for RNTO: its reply must be 3yz")
 		Expect(r).To(HaveReplyCode(350))

@@ -29,8 +29,7 @@ var _ = Describe("RFC 959 §6 State diagrams: restart and transfers", func() {
 		old, more := []byte("0123456789"), []byte("abc")
 		const n = 4
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, p, old)
+		put(s, c, p, old)
 		t := restarted(s, c, n, more, "APPE %s", p)
 		s.Offered("APPE", t.First())
 		// RFC 3659 §5.3: after a REST whose transfer did not complete, "REST 0" before the next.
