@@ -470,60 +470,56 @@ var fileFaults = []Fault{
 		Name: "read-only-dir-writable", Group: "files", RFC: "959:4.2.1", Commands: []string{"STOR", "APPE", "MKD", "RNTO"},
 		Description: "writes into a read-only directory are carried out: STOR and APPE store, MKD makes the directory, RNTO renames into it",
 		table: func(t commands) {
-			readOnly := func(s *session, v string) bool { return s.srv.policy.underReadOnly(s.rootPath(v)) }
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if !readOnly(s, v) {
-						h(s, arg)
-						return
+			// inReadOnly runs do instead of the command's handler for a path in a read-only
+			// directory; do returns false to leave it to the handler after all.
+			inReadOnly := func(do func(s *session, v string) bool) func(handler) handler {
+				return func(h handler) handler {
+					return func(s *session, arg string) {
+						if v := s.resolve(arg); !s.srv.policy.underReadOnly(s.rootPath(v)) || !do(s, v) {
+							h(s, arg)
+						}
 					}
-					flag := os.O_TRUNC
-					if s.current == "APPE" {
-						flag = os.O_APPEND
-					}
-					f, err := s.fs.OpenFile(rel(v), os.O_CREATE|os.O_WRONLY|flag, 0o644)
-					if err != nil {
-						s.reply(codeLocalError, "%s: %s.", v, describe(err))
-						return
-					}
-					if !s.startTransfer(v, -1, "Opening data connection for "+v+".", func() string { return "Transfer complete." },
-						func(_ *transfer, conn io.ReadWriter) error { _, err := io.Copy(f, conn); return err }) {
-						f.Close()
-						return
-					}
-					x := s.xfer
-					go func() { <-x.done; f.Close() }()
 				}
-			}, "STOR", "APPE")
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					v := s.resolve(arg)
-					if !readOnly(s, v) {
-						h(s, arg)
-						return
-					}
-					if err := s.fs.Mkdir(rel(v), 0o755); err != nil {
-						s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
-						return
-					}
+			}
+			wrap(t, inReadOnly(func(s *session, v string) bool {
+				flag := os.O_TRUNC
+				if s.current == "APPE" {
+					flag = os.O_APPEND
+				}
+				f, err := s.fs.OpenFile(rel(v), os.O_CREATE|os.O_WRONLY|flag, 0o644)
+				if err != nil {
+					s.reply(codeLocalError, "%s: %s.", v, describe(err))
+					return true
+				}
+				if !s.startTransfer(v, -1, "Opening data connection for "+v+".", func() string { return "Transfer complete." },
+					func(_ *transfer, conn io.ReadWriter) error { _, err := io.Copy(f, conn); return err }) {
+					f.Close()
+					return true
+				}
+				x := s.xfer
+				go func() { <-x.done; f.Close() }()
+				return true
+			}), "STOR", "APPE")
+			wrap(t, inReadOnly(func(s *session, v string) bool {
+				if err := s.fs.Mkdir(rel(v), 0o755); err != nil {
+					s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
+				} else {
 					s.reply(codePathCreated, "%s created.", quotePath(v))
 				}
-			}, "MKD")
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					from, to := s.renameFrom, s.resolve(arg)
-					if from == "" || !readOnly(s, to) {
-						h(s, arg)
-						return
-					}
-					if err := s.fs.Rename(rel(from), rel(to)); err != nil {
-						s.reply(codeNameNotAllowed, "%s: %s.", to, describe(err))
-						return
-					}
+				return true
+			}), "MKD")
+			wrap(t, inReadOnly(func(s *session, to string) bool {
+				from := s.renameFrom
+				if from == "" {
+					return false // 503 as usual
+				}
+				if err := s.fs.Rename(rel(from), rel(to)); err != nil {
+					s.reply(codeNameNotAllowed, "%s: %s.", to, describe(err))
+				} else {
 					s.reply(codeFileActionOK, "%s renamed to %s.", from, to)
 				}
-			}, "RNTO")
+				return true
+			}), "RNTO")
 		},
 	},
 
