@@ -55,6 +55,16 @@ func run(args []string) int {
 		Parallel: *parallel,
 		Suite:    interop.SuiteOptions{Deadline: *deadline, Procs: *procs, LabelFilter: *labelFilter},
 	}
+	for _, p := range opts.Profiles {
+		if !slices.Contains(interop.Profiles, p) {
+			fmt.Fprintf(os.Stderr, "interop: unknown profile %q (known: %s)\n", p, strings.Join(interop.Profiles, ", "))
+			return 2
+		}
+	}
+	if len(opts.Profiles) == 0 {
+		fmt.Fprintln(os.Stderr, "interop: -profiles is empty")
+		return 2
+	}
 	for _, name := range splitList(*servers) {
 		s, ok := interop.LookupServer(name)
 		if !ok {
