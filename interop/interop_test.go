@@ -3,10 +3,12 @@ package interop
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +34,10 @@ func TestPyftpdlibQuick(t *testing.T) {
 		t.Skip("/usr/bin/python3 has no pyftpdlib (apt-get install python3-pyftpdlib; .ci/run installs it)")
 	}
 	s, _ := LookupServer("pyftpdlib")
+	// Ports of its own, so that a `make interop` running beside it does not collide.
+	_, port, _ := net.SplitHostPort(freePort(t))
+	s.Port, _ = strconv.Atoi(port)
+	s.PassiveMin, s.PassiveMax = 40500, 40599
 	out := t.TempDir()
 	env := Env{WorkDir: t.TempDir(), Log: testLog{t}, NoInstall: true}
 	opts := Options{
