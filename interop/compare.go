@@ -22,6 +22,7 @@ type Comparison struct {
 	Failures     []Failure
 	Differences  []Difference
 	Checked      bool // the verdicts were compared with the expected ones
+	Judged       bool // the failures carry the judgements of interop/judgements.tsv
 }
 
 // Table is one profile's verdicts: a row per scenario, a cell per server.
@@ -66,6 +67,7 @@ type Failure struct {
 	Message    string // the reason without the restated requirement, which is shown apart
 	// NotOffered: the profile requires a feature the server does not offer (no sentence broken).
 	NotOffered bool
+	Judgement  Judgement // from interop/judgements.tsv; zero when nobody judged it
 }
 
 // notOfferedMark is how the harness words a failure for a feature the profile requires.

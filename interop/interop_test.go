@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpconform/ftpconform/harness"
 	"github.com/ftpconform/ftpconform/reports"
 )
 
@@ -211,5 +212,43 @@ func TestNotAvailableIsASkip(t *testing.T) {
 	var na *NotAvailable
 	if !errors.As(err, &na) {
 		t.Fatalf("Install of a missing package with installing off: %v, want a NotAvailable", err)
+	}
+}
+
+func TestJudgements(t *testing.T) {
+	committed, err := ReadJudgements("judgements.tsv")
+	if err != nil {
+		t.Fatalf("the committed judgements: %v", err)
+	}
+	if len(committed) == 0 {
+		t.Error("judgements.tsv judges nothing")
+	}
+	file := filepath.Join(t.TempDir(), "j.tsv")
+	writeFile(t, file, []byte("# c\nA-1\t*\treal\tbroke it\nA-1\tsrv2\tscenario\tallowed\nA-2\tsrv\topen\n"))
+	j, err := ReadJudgements(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := j.Of("A-1", "srv"); v.Kind != JudgedReal || v.Note != "broke it" {
+		t.Errorf("A-1 on srv: %+v, want the * line", v)
+	}
+	if v, _ := j.Of("A-1", "srv2"); v.Kind != JudgedScenario {
+		t.Errorf("A-1 on srv2: %+v, want its own line", v)
+	}
+	if _, ok := j.Of("A-2", "other"); ok {
+		t.Error("A-2 is judged for srv only")
+	}
+	c := Comparison{Failures: []Failure{
+		{Server: "srv", Scenario: reports.Scenario{Spec: harness.Spec{ID: "A-2"}}},
+		{Server: "other", Scenario: reports.Scenario{Spec: harness.Spec{ID: "A-2"}}},
+		{Server: "other", Scenario: reports.Scenario{Spec: harness.Spec{ID: "B-1"}}, NotOffered: true},
+	}}
+	c.Judge(j)
+	if u := c.Unjudged(); len(u) != 1 || u[0].Server != "other" || u[0].ID != "A-2" {
+		t.Errorf("unjudged: %+v, want A-2 on other only (not-offered failures need no judgement)", u)
+	}
+	writeFile(t, file, []byte("A-1\tsrv\tmaybe\n"))
+	if _, err := ReadJudgements(file); err == nil {
+		t.Error("a judgement that does not exist was accepted")
 	}
 }

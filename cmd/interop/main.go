@@ -36,6 +36,7 @@ func run(args []string) int {
 		workDir     = fs.String("work", "interop/work", "work directory: unpacked packages, server files, logs (git-ignored)")
 		outDir      = fs.String("out", "conformance-report/interop", "where the comparison (index.html) and each run's reports go")
 		expectedDir = fs.String("expected", "interop/expected", "the committed expected verdicts, one file per server")
+		judgements  = fs.String("judgements", "interop/judgements.tsv", "how each failure on a real server was judged")
 		update      = fs.Bool("update", false, "write this run's verdicts into the expected files instead of comparing")
 		deadline    = fs.Duration("deadline", 20*time.Minute, "the most one suite run (a server under a profile) may take")
 		parallel    = fs.Int("parallel", 2, "servers tested at the same time")
@@ -90,7 +91,7 @@ func run(args []string) int {
 		return 2
 	}
 	if *noRun {
-		return finish(env.Load(opts), opts, *expectedDir, *update)
+		return finish(env.Load(opts), opts, *expectedDir, *judgements, *update)
 	}
 	if _, err := os.Stat(opts.Suite.Binary); err != nil {
 		fmt.Fprintf(os.Stderr, "interop: the runner %s is missing: make build first\n", opts.Suite.Binary)
@@ -100,12 +101,12 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	outcomes := env.Run(ctx, opts)
-	return finish(outcomes, opts, *expectedDir, *update)
+	return finish(outcomes, opts, *expectedDir, *judgements, *update)
 }
 
 // finish compares the verdicts with the expected ones (or writes them, with -update), writes
 // the comparison and returns the exit status.
-func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir string, update bool) int {
+func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir, judgementsFile string, update bool) int {
 	status := 0
 	partial := opts.Suite.LabelFilter != ""
 	var diffs []interop.Difference
@@ -145,6 +146,12 @@ func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir string
 		return cmp.Or(cmp.Compare(serverIndex(a.Server), serverIndex(b.Server)), cmp.Compare(profileIndex(a.Profile), profileIndex(b.Profile)), reports.CompareIDs(a.ID, b.ID))
 	})
 	c := interop.NewComparison(outcomes, diffs, !update)
+	judgements, err := interop.ReadJudgements(judgementsFile)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+		return 1
+	}
+	c.Judge(judgements)
 	page, err := c.WriteHTML(opts.OutDir)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "interop: writing the comparison: %v\n", err)
@@ -166,6 +173,13 @@ func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir string
 		status = 1
 	} else if !update {
 		fmt.Printf("\nEvery verdict is the expected one (%s).\n", expectedDir)
+	}
+	if u := c.Unjudged(); len(u) > 0 {
+		fmt.Printf("\n%d failures on real servers are not judged yet (%s):", len(u), judgementsFile)
+		for _, f := range u {
+			fmt.Printf(" %s on %s;", f.ID, f.Server)
+		}
+		fmt.Println()
 	}
 	fmt.Printf("Comparison: %s\n", page)
 	return status
