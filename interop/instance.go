@@ -61,6 +61,7 @@ func (in *Instance) Target() string {
 // too), starts it in its own process group and waits until it greets on its port.
 func (e Env) Start(ctx context.Context, s Server) (*Instance, error) {
 	work := filepath.Join(e.WorkDir, "servers", s.Name)
+	stopLeftover(filepath.Join(e.WorkDir, "servers", s.Name+".pid"), work)
 	if err := os.RemoveAll(work); err != nil {
 		return nil, err
 	}
@@ -106,8 +107,11 @@ func (e Env) Start(ctx context.Context, s Server) (*Instance, error) {
 		in.log.Close()
 		return nil, fmt.Errorf("%s: %v", s.Name, err)
 	}
+	pidFile := filepath.Join(e.WorkDir, "servers", s.Name+".pid")
+	os.WriteFile(pidFile, []byte(strconv.Itoa(in.cmd.Process.Pid)+"\n"), 0o644)
 	go func() {
 		in.err = in.cmd.Wait()
+		os.Remove(pidFile)
 		in.log.Close()
 		close(in.done)
 	}()
@@ -182,6 +186,13 @@ func (in *Instance) Stop() {
 	}
 	// Children that outlived the leader (a session still open) go too.
 	syscall.Kill(-pid, syscall.SIGKILL)
+	// Wait (5 s at most) until it is gone, so that its port is free again.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond) // polling a process that has no other way to tell
+	}
 }
 
 // render writes every servers/NAME/*.tmpl into the work directory (without .tmpl), copies the
@@ -301,4 +312,31 @@ func tail(file string, n int) string {
 		return "(empty log " + file + ")"
 	}
 	return strings.Join(lines, " | ")
+}
+
+// stopLeftover ends a server that an earlier, killed run left running: the process whose PID
+// the run wrote into pidFile, if it is still alive and its command line names the server's
+// work directory (so a PID reused by another program is left alone). By its PID, never by name.
+func stopLeftover(pidFile, work string) {
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return
+	}
+	defer os.Remove(pidFile)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 1 {
+		return
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !bytes.Contains(cmdline, []byte(work)) {
+		return
+	}
+	syscall.Kill(-pid, syscall.SIGKILL)
+	// Wait (5 s at most) until it is gone, so that its port is free again.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond) // polling a process that has no other way to tell
+	}
 }
