@@ -51,10 +51,17 @@ func (v verdict) failed() bool {
 // (bare-lf) fails every scenario through the general rules; that proves only the rules.
 func (v verdict) ownFailure() bool { return v.failed() && !v.Incidental }
 
+// generalRulesFailure begins the failure of a scenario whose own checks passed but whose
+// replies broke the general rules (harness/scenario.go, judgeFindings).
+const generalRulesFailure = "a reply broke the general rules every reply must follow:"
+
 // incidental reports whether a scenario of the report failed only through findings of the
 // general rules in sections other than its own.
 func incidental(s reports.Scenario) bool {
-	if s.State != types.SpecStatePassed {
+	switch {
+	case s.State == types.SpecStatePassed: // findings judged by the report (no --strict)
+	case s.State == types.SpecStateFailed && strings.HasPrefix(strings.TrimSpace(s.Reason), generalRulesFailure):
+	default:
 		return false // its own check failed (or it was cut short)
 	}
 	own := append([]string{s.Section}, s.Also...)

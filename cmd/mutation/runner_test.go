@@ -58,6 +58,9 @@ func fakeFTPConform(spec string, args []string) int {
 		case "passed":
 			st = types.SpecStatePassed
 		case "grammar": // passed its own checks; a reply broke §4.2's grammar
+			st = types.SpecStateFailed
+			findings = []harness.Finding{{Level: harness.Must, Section: "959:4.2", Message: "bare LF"}}
+		case "grammar-unjudged": // the same, as a report judges it when the harness did not
 			st = types.SpecStatePassed
 			findings = []harness.Finding{{Level: harness.Must, Section: "959:4.2", Message: "bare LF"}}
 		case "failed":
@@ -77,7 +80,10 @@ func fakeFTPConform(spec string, args []string) int {
 		if strings.HasPrefix(id, "REPLY") {
 			spec.LeafNodeLabels[2] = "rfc959:4.2"
 		}
-		if st != types.SpecStatePassed {
+		switch {
+		case state == "grammar":
+			spec.Failure = types.Failure{Message: generalRulesFailure + "\nRFC 959 §4.2 (MUST): bare LF"}
+		case st != types.SpecStatePassed:
 			spec.Failure = types.Failure{Message: "why " + id + "\nmore"}
 		}
 		if findings != nil {
@@ -138,13 +144,15 @@ func TestExecRunner(t *testing.T) {
 	}
 	// Under a fault of every reply, a scenario fails through the general rules: it catches
 	// the fault, but only a scenario of the broken rule's own section is proven by it.
-	_, run = fakeExec(t, map[string]string{"A-001": "grammar", "REPLY-001": "grammar", "A-002": "failed"}, time.Minute)
-	res = run(job{Fault: "bare-lf", Targeted: []string{"A-001", "A-002", "REPLY-001"}})
-	if got := res.failedIDs(); !slices.Equal(got, []string{"A-001", "A-002", "REPLY-001"}) {
+	_, run = fakeExec(t, map[string]string{"A-001": "grammar", "A-003": "grammar-unjudged", "REPLY-001": "grammar", "A-002": "failed"}, time.Minute)
+	res = run(job{Fault: "bare-lf", Targeted: []string{"A-001", "A-002", "A-003", "REPLY-001"}})
+	if got := res.failedIDs(); !slices.Equal(got, []string{"A-001", "A-002", "A-003", "REPLY-001"}) {
 		t.Errorf("failed %q", got)
 	}
-	if v := res.Scenarios["A-001"]; !v.Incidental || v.ownFailure() || v.Reason == "" {
-		t.Errorf("A-001 failed through another section's rule: %+v", v)
+	for _, id := range []string{"A-001", "A-003"} {
+		if v := res.Scenarios[id]; !v.Incidental || v.ownFailure() || v.Reason == "" {
+			t.Errorf("%s failed through another section's rule: %+v", id, v)
+		}
 	}
 	for _, id := range []string{"A-002", "REPLY-001"} {
 		if v := res.Scenarios[id]; !v.ownFailure() {
