@@ -82,5 +82,6 @@ type RunInfo struct {
 	Greeting      string   `json:"greeting,omitempty"`
 	System        string   `json:"system,omitempty"` // SYST reply
 	Features      []string `json:"features,omitempty"`
-	Embedded      bool     `json:"embedded"` // the target was the embedded reference server
+	Embedded      bool     `json:"embedded"`         // the target was the embedded reference server
+	Faults        []string `json:"faults,omitempty"` // faults switched on in the embedded server (--embedded-fault)
 }

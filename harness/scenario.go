@@ -171,6 +171,10 @@ func (s *S) deviation(level Level, section, msg string) {
 	}
 }
 
+// GeneralRulesFailure starts the failure message of a scenario failed only by the general rules
+// (rules.go), not by its own checks: the mutation run tells the two apart by it.
+const GeneralRulesFailure = "a reply broke the general rules every reply must follow:"
+
 // judgeFindings fails the scenario for any MUST-level general rule that a reply broke, and in
 // strict mode for SHOULD-level ones too.
 func (s *S) judgeFindings() {
@@ -182,7 +186,7 @@ func (s *S) judgeFindings() {
 		}
 	}
 	if len(must) > 0 {
-		ginkgo.Fail("a reply broke the general rules every reply must follow:\n"+strings.Join(must, "\n"), 1)
+		ginkgo.Fail(GeneralRulesFailure+"\n"+strings.Join(must, "\n"), 1)
 	}
 }
 

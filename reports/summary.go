@@ -38,6 +38,9 @@ func RenderSummary(r Result) []byte {
 		if r.Run.Embedded {
 			target += " (the embedded reference server)"
 		}
+		if len(r.Run.Faults) > 0 {
+			target += " with faults switched on: " + strings.Join(r.Run.Faults, ", ")
+		}
 		fmt.Fprintf(&b, "Target %s", target)
 		if r.Run.Greeting != "" {
 			fmt.Fprintf(&b, ", greeting `%s`", inlineCode(r.Run.Greeting))

@@ -86,7 +86,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}
 		t.TLS = s.Target.TLS
 		s.Target, s.TargetConfig = t, srv.TargetConfig
-		info.Embedded = true
+		info.Embedded, info.Faults = true, o.embeddedFaults
 	}
 	greeting, err := probe(s.Target, s.ReplyTimeout)
 	if err != nil {

@@ -53,7 +53,7 @@ func (v verdict) ownFailure() bool { return v.failed() && !v.Incidental }
 
 // generalRulesFailure begins the failure of a scenario whose own checks passed but whose
 // replies broke the general rules (harness/scenario.go, judgeFindings).
-const generalRulesFailure = "a reply broke the general rules every reply must follow:"
+const generalRulesFailure = harness.GeneralRulesFailure
 
 // incidental reports whether a scenario of the report failed only through findings of the
 // general rules in sections other than its own.
