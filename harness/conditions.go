@@ -32,6 +32,7 @@ const (
 	CondMount           ConditionName = "mount"            // SMNT Path answers 250.
 	CondAnnounceOpen    ConditionName = "announce-open"    // 125 (not 150) when the passive data connection is already open. Target.
 	CondKeepData        ConditionName = "keep-data"        // MODE B transfers keep the data connection open: 250/225, then 125. Target.
+	CondLoginLimit      ConditionName = "login-limit"      // after Limit failed logins the server sends 421 and closes (RFC 2577 §5). Target, Limit.
 	// FTP over TLS (RFC 4217 §10): policies a server may hold.
 	CondTLSRequired     ConditionName = "tls-required"      // a login without TLS on the control connection is refused (530, or 534). Target.
 	CondProtPrivate     ConditionName = "prot-private"      // transfers are refused unless PROT P is in force (521, or 534). Target.
@@ -41,7 +42,7 @@ const (
 var conditionNames = []ConditionName{
 	CondStartDelay, CondAccountLogin, CondAccountStore, CondDiskFull, CondQuota, CondBusyFile,
 	CondRefusedName, CondReadOnlyDir, CondConnectionLimit, CondIdleTimeout, CondIOError,
-	CondPageStructure, CondMount, CondAnnounceOpen, CondKeepData,
+	CondPageStructure, CondMount, CondAnnounceOpen, CondKeepData, CondLoginLimit,
 	CondTLSRequired, CondProtPrivate, CondTLSSessionReuse,
 }
 

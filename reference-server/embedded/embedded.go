@@ -62,6 +62,7 @@ const (
 	testUser        = "ftpconform"
 	quotaLimit      = 4096
 	connectionLimit = 2
+	loginLimit      = 3 // failed logins before 421 (RFC 2577 §5: "3-5")
 	idleSeconds     = 2
 	startDelay      = "1s"
 	storageBudget   = 1 // with a 1-byte file already there: no room at all
@@ -249,6 +250,10 @@ func (b *builder) extraInstances() error {
 			cfg.MaxConnections = connectionLimit
 			return nil
 		}, func(c *harness.Condition) { c.Limit = connectionLimit }},
+		{harness.CondLoginLimit, func(cfg *refserver.Config, _ string) error {
+			cfg.MaxLoginFailures = loginLimit
+			return nil
+		}, func(c *harness.Condition) { c.Limit = loginLimit }},
 		{harness.CondIdleTimeout, func(cfg *refserver.Config, _ string) error {
 			return cfg.IdleTimeout.UnmarshalJSON([]byte(strconv.Quote(strconv.Itoa(idleSeconds) + "s")))
 		}, func(c *harness.Condition) { c.Seconds = idleSeconds }},

@@ -167,7 +167,7 @@ func TestEveryConditionIsReal(t *testing.T) {
 	})
 	all := []harness.ConditionName{harness.CondStartDelay, harness.CondAccountLogin, harness.CondAccountStore,
 		harness.CondDiskFull, harness.CondQuota, harness.CondBusyFile, harness.CondRefusedName, harness.CondReadOnlyDir,
-		harness.CondConnectionLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount,
+		harness.CondConnectionLimit, harness.CondLoginLimit, harness.CondIdleTimeout, harness.CondIOError, harness.CondPageStructure, harness.CondMount,
 		harness.CondAnnounceOpen, harness.CondKeepData,
 		harness.CondTLSRequired, harness.CondProtPrivate, harness.CondTLSSessionReuse}
 	if len(inst.TargetConfig.Conditions) != len(all) {
@@ -240,6 +240,21 @@ func TestEveryConditionIsReal(t *testing.T) {
 			}
 			u, _ := url.Parse(c.Target)
 			dial(t, u.Host).expect("421")
+		},
+		harness.CondLoginLimit: func(t *testing.T, c harness.Condition) {
+			u, _ := url.Parse(c.Target)
+			d := dial(t, u.Host)
+			d.expect("220")
+			for i := int64(1); i < c.Limit; i++ {
+				d.cmd("USER "+c.User, "331")
+				d.cmd("PASS wrong", "530")
+			}
+			d.cmd("USER "+c.User, "331")
+			d.cmd("PASS wrong", "421") // the limit: closing
+			if line, err := d.r.ReadString('\n'); err == nil {
+				t.Fatalf("after 421 the connection is still open: %q", line)
+			}
+			loginURL(t, c.Target) // a new connection logs in
 		},
 		harness.CondIdleTimeout: func(t *testing.T, c harness.Condition) {
 			d := login(t, inst, c)
