@@ -144,28 +144,34 @@ func parsePassive(kind DataKind, r Reply) (net.IP, int, error) {
 		if r.Code != 227 {
 			return nil, 0, fmt.Errorf("PASV answered %s; a usable answer is 227 with h1,h2,h3,h4,p1,p2 (RFC 959 §4.1.2)", r)
 		}
-		m := pasvNumbers.FindStringSubmatch(text)
-		if m == nil {
-			return nil, 0, fmt.Errorf("227 reply %q has no h1,h2,h3,h4,p1,p2 (RFC 959 §4.1.2, RFC 1123 §4.1.2.6)", text)
-		}
-		var n [6]int
-		for i := range n {
-			n[i], _ = strconv.Atoi(m[i+1])
-			if n[i] > 255 {
-				return nil, 0, fmt.Errorf("227 reply %q: %d is not a byte (RFC 959 §4.1.2)", text, n[i])
-			}
-		}
-		port := n[4]<<8 | n[5]
-		if port == 0 {
-			return nil, 0, fmt.Errorf("227 reply %q names port 0", text)
-		}
-		return net.IPv4(byte(n[0]), byte(n[1]), byte(n[2]), byte(n[3])), port, nil
+		return ParsePASV(text)
 	}
 	if r.Code != 229 {
 		return nil, 0, fmt.Errorf("EPSV answered %s; a usable answer is 229 (<d><d><d>port<d>) (RFC 2428 §3)", r)
 	}
 	port, err := ParseEPSV(text)
 	return nil, port, err
+}
+
+// ParsePASV reads the host and port of a 227 reply text, scanning for the six numbers wherever
+// they are (RFC 1123 §4.1.2.6).
+func ParsePASV(text string) (net.IP, int, error) {
+	m := pasvNumbers.FindStringSubmatch(text)
+	if m == nil {
+		return nil, 0, fmt.Errorf("227 reply %q has no h1,h2,h3,h4,p1,p2 (RFC 959 §4.1.2, RFC 1123 §4.1.2.6)", text)
+	}
+	var n [6]int
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+		if n[i] > 255 {
+			return nil, 0, fmt.Errorf("227 reply %q: %d is not a byte (RFC 959 §4.1.2)", text, n[i])
+		}
+	}
+	port := n[4]<<8 | n[5]
+	if port == 0 {
+		return nil, 0, fmt.Errorf("227 reply %q names port 0", text)
+	}
+	return net.IPv4(byte(n[0]), byte(n[1]), byte(n[2]), byte(n[3])), port, nil
 }
 
 // ParseEPSV reads the port out of a 229 reply text: "Entering Extended Passive Mode (|||6446|)".
@@ -330,6 +336,9 @@ func (d *Data) Err() error { return d.transfer.DataErr }
 // Finish closes the data connection (the end of file in stream mode) and reads the replies up to
 // the one that ends the command.
 func (d *Data) Finish() Transfer {
+	if d.nc != nil {
+		d.closeWrite() // over TLS: close_notify both ways, so an upload ends cleanly
+	}
 	d.Close()
 	t, err := d.finish()
 	if err != nil {
