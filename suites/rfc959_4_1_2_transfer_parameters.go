@@ -3,7 +3,6 @@ package suites
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -11,9 +10,6 @@ import (
 
 	. "github.com/ftpconform/ftpconform/harness"
 )
-
-// pasvAddress finds h1,h2,h3,h4 of a 227 reply wherever they are in its text (RFC 1123 §4.1.2.6).
-var pasvAddress = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),\d{1,3},\d{1,3}`)
 
 // RFC 959 §4.1.2: PORT, PASV, TYPE, STRU, MODE as commands: what each accepts and refuses.
 // What the parameters do to the data is in rfc959_3_*.go.
@@ -172,9 +168,8 @@ var _ = Describe("RFC 959 §4.1.2 Transfer parameter commands", func() {
 		}
 		r := c.Cmd("PASV")
 		Expect(r).To(HaveReplyCode(227))
-		m := pasvAddress.FindStringSubmatch(r.Text())
-		Expect(m).NotTo(BeNil(), "the 227 text must carry h1,h2,h3,h4,p1,p2")
-		named := net.ParseIP(m[1] + "." + m[2] + "." + m[3] + "." + m[4])
+		named, _, err := ParsePASV(r.Text())
+		Expect(err).NotTo(HaveOccurred(), "the 227 text must carry h1,h2,h3,h4,p1,p2")
 		Expect(named.Equal(server)).To(BeTrue(), "PASV named the host %s, but the server is %s on this control connection (RFC 1123 §4.1.2.6: h1,h2,h3,h4 is the IP address of the server host that is sending the reply)", named, server)
 	})
 
