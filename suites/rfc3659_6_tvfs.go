@@ -32,4 +32,26 @@ var _ = Describe("RFC 3659 §6 A Trivial Virtual File Store (TVFS)", func() {
 		chdir(c, s.Scratch())
 		Expect(sizeOf(c, "a/file")).To(Equal(5), "SIZE a/file from %s", s.Scratch())
 	})
+
+	Scenario(Spec{
+		ID:       "TVFS-002",
+		Title:    "with TVFS, nothing is above the root: CWD .. and CDUP at \"/\" leave the working directory at \"/\"",
+		Commands: []string{"CWD", "CDUP", "PWD"},
+		Codes:    []int{250, 200, 257},
+		Section:  "3659:6.2",
+		Quote:    "Fully qualified paths may, obviously, not be further extended, as, by definition, no directory contains the root directory.",
+		Level:    Must,
+		Feature:  "TVFS",
+	}, func(s *S) {
+		c := s.Login()
+		for _, up := range []string{"CWD ..", "CDUP"} {
+			Expect(c.Cmd("CWD /")).To(HaveReplyCode(250), setupStep("CWD /"))
+			r := c.Cmd("%s", up)
+			// Refusing to go above the root (550) or staying there (2yz) are both right.
+			Expect(r).To(Or(BePositiveCompletion(), BePermanentNegative()))
+			pwd := c.Cmd("PWD")
+			Expect(pwd).To(HaveReplyCode(257))
+			Expect(PathOf(pwd)).To(Equal("/"), "after %q at the root, PWD must still name the root: no directory contains it", up)
+		}
+	})
 })
