@@ -231,3 +231,13 @@ func expectRefused(r Reply, what string) {
 	ExpectWithOffset(1, r).NotTo(BePositiveCompletion(), what)
 	ExpectWithOffset(1, r).NotTo(BePositiveIntermediate(), what)
 }
+
+// workingDir asks PWD and returns the directory it names. A reply that is not 257, or a 257
+// without the quoted name that RFC 959 Appendix II defines, fails with a message saying so.
+func workingDir(c *Conn) string {
+	r := c.Cmd("PWD")
+	ExpectWithOffset(1, r).To(HaveReplyCode(257), "PWD answers 257 with the current directory")
+	p := PathOf(r)
+	ExpectWithOffset(1, p).NotTo(BeEmpty(), "PWD's 257 reply must give the directory in double quotes (RFC 959 Appendix II: 257<space>\"<directory-name>\"<space><commentary>); it was %s", r)
+	return p
+}

@@ -51,7 +51,7 @@ var _ = Describe("RFC 4217 §4 Session negotiation on the control port", func() 
 		}
 		t := s.Settings.Target
 		Expect(c.Login(t.User, t.Password, "")).To(Succeed(), "logging in again over TLS")
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(PathOf(home)), "the working directory after AUTH TLS and a new login")
+		Expect(workingDir(c)).To(Equal(PathOf(home)), "the working directory after AUTH TLS and a new login")
 		tr := retrieve(c, dataKindFor(s, c), "RETR %s", p) // no TYPE since AUTH: ASCII
 		expectTransferred(tr, "RETR after AUTH TLS")
 		Expect(string(tr.Data)).To(Equal("one\r\ntwo\r\n"), "TYPE must be reset to ASCII (RFC 959 §5.1's default), whose end of line is CRLF")

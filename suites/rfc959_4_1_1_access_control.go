@@ -428,7 +428,7 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		r := c.Cmd("CWD %s", s.Path("file.txt"))
 		Expect(r).To(BePermanentNegative(), "a plain file is not a directory to change to")
 		s.Prefer(r, 550)
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir), "a refused CWD leaves the working directory where it was")
+		Expect(workingDir(c)).To(Equal(dir), "a refused CWD leaves the working directory where it was")
 	})
 
 	Scenario(Spec{
@@ -449,9 +449,9 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 		Expect(c.Cmd("MKD %s", s.Path("a/b"))).To(HaveReplyCode(257))
 		Expect(c.Cmd("CWD %s", dir)).To(HaveReplyCode(250))
 		Expect(c.Cmd("CWD a")).To(HaveReplyCode(250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(s.Path("a")))
+		Expect(workingDir(c)).To(Equal(s.Path("a")))
 		Expect(c.Cmd("CWD b")).To(HaveReplyCode(250))
-		Expect(PathOf(c.Cmd("PWD"))).To(Equal(s.Path("a/b")))
+		Expect(workingDir(c)).To(Equal(s.Path("a/b")))
 	})
 
 	Scenario(Spec{
@@ -627,7 +627,7 @@ func changesDirectory(s *S, verb string) {
 	dir := s.Scratch()
 	c := s.Login()
 	Expect(c.Cmd("%s %s", verb, dir)).To(HaveReplyCode(250))
-	Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+	Expect(workingDir(c)).To(Equal(dir))
 }
 
 // goesUp checks CDUP or its X-form: 200 (or 250, CWD's code), and PWD then names the parent.
@@ -637,7 +637,7 @@ func goesUp(s *S, verb string) {
 	Expect(c.Cmd("MKD %s", s.Path("child"))).To(HaveReplyCode(257))
 	Expect(c.Cmd("CWD %s", s.Path("child"))).To(HaveReplyCode(250))
 	Expect(c.Cmd("%s", verb)).To(HaveReplyCode(200, 250))
-	Expect(PathOf(c.Cmd("PWD"))).To(Equal(dir))
+	Expect(workingDir(c)).To(Equal(dir))
 }
 
 // quits sends QUIT on c: 221, then the server closes the control connection.
