@@ -51,7 +51,7 @@ func preliminaryAllowed(p *pending) bool {
 
 // genericallyAllowed holds the codes RFC 959 §4.2 allows for any command: 421 when the service
 // shuts down, 500 for a command not recognised, 502 for one not implemented (outside the §5.1
-// minimum), 202 for one superfluous at this site.
+// minimum), 202 for one superfluous at this site; and 534 to a login refused by policy.
 func genericallyAllowed(p *pending, code int) bool {
 	if code/100 == 2 && !namesSuccess(p) {
 		return true // the RFC names no success reply for this command: any 2yz fits §4.2.1
@@ -63,6 +63,10 @@ func genericallyAllowed(p *pending, code int) bool {
 		return !minimumVerb(p.verb)
 	case 202:
 		return !slices.Contains(transferVerbs, p.verb)
+	case 534:
+		// RFC 2228 §3 recommends 534 for refusals "for policy reasons": a server that demands
+		// TLS refuses a cleartext login so (RFC 4217 servers answer 530 or 534).
+		return p.verb == "USER" || p.verb == "PASS"
 	}
 	return false
 }
