@@ -98,6 +98,14 @@ func run(args []string) int {
 		return 2
 	}
 
+	// Every run uses the same runner, even if bin/ftpconform is rebuilt meanwhile.
+	snapshot, err := snapshotRunner(opts.Suite.Binary, env.WorkDir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+		return 2
+	}
+	opts.Suite.Binary = snapshot
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	outcomes := env.Run(ctx, opts)
@@ -217,6 +225,24 @@ func serverIndex(name string) int {
 }
 
 func profileIndex(p string) int { return slices.Index(interop.Profiles, p) }
+
+// snapshotRunner copies the runner into the work directory and returns the copy's path.
+func snapshotRunner(binary, workDir string) (string, error) {
+	b, err := os.ReadFile(binary)
+	if err != nil {
+		return "", fmt.Errorf("the runner: %v", err)
+	}
+	dir := filepath.Join(workDir, "bin")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	copy := filepath.Join(dir, "ftpconform")
+	tmp := copy + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o755); err != nil {
+		return "", err
+	}
+	return copy, os.Rename(tmp, copy)
+}
 
 func splitList(s string) []string {
 	var out []string
