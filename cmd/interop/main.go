@@ -236,12 +236,12 @@ func snapshotRunner(binary, workDir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	copy := filepath.Join(dir, "ftpconform")
-	tmp := copy + ".tmp"
+	dst := filepath.Join(dir, "ftpconform")
+	tmp := dst + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o755); err != nil {
 		return "", err
 	}
-	return copy, os.Rename(tmp, copy)
+	return dst, os.Rename(tmp, dst)
 }
 
 func splitList(s string) []string {
