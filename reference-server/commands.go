@@ -96,7 +96,7 @@ var commandTable = []command{
 	{name: "HELP", handler: cmdHELP, arg: argOptional, syntax: "HELP [<command>]", help: "this help"},
 	{name: "NOOP", handler: cmdNOOP, arg: argNone, syntax: "NOOP", help: "do nothing"},
 	// Extensions.
-	{name: "FEAT", handler: cmdFeatures, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
+	{name: "FEAT", handler: cmdFEAT, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
 	{name: "OPTS", handler: cmdOPTS, arg: argRequired, syntax: "OPTS <command> [<options>]", help: "set options: UTF8 ON|OFF, MLST <facts>, MODE Z <name value> (RFC 2389)"},
 	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
 	{name: "MDTM", handler: cmdMDTM, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},

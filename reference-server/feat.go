@@ -47,7 +47,7 @@ func (s *session) features() []string {
 
 // FEAT (RFC 2389 §3.2): a multi-line 211, one feature a line, each starting with one space,
 // ended by "211 End".
-func cmdFeatures(s *session, _ string) {
+func cmdFEAT(s *session, _ string) {
 	lines := []string{"Extensions supported:"}
 	for _, f := range s.features() {
 		lines = append(lines, " "+f)

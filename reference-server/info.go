@@ -51,17 +51,6 @@ func cmdHELP(s *session, arg string) {
 	s.reply(codeHelp, "%s", c.helpText())
 }
 
-// FEAT (RFC 2389 §3.2): 211, one feature a line, each starting with a space, derived from the
-// command table.
-func cmdFEAT(s *session, _ string) {
-	lines := []string{"Features:"}
-	for _, f := range s.srv.table.featLines() {
-		lines = append(lines, " "+f)
-	}
-	lines = append(lines, "End")
-	s.replyLines(codeSystemStatus, lines...)
-}
-
 // siteCommand is one row of SITE's own table.
 type siteCommand struct {
 	name    string
