@@ -73,6 +73,24 @@ func TestModeZ(t *testing.T) {
 	c.run([]step{{"MODE Z", 200, ""}, {"REIN", 220, ""}, {"USER " + testUser, 331, ""}, {"PASS " + testPassword, 230, ""}, {"STAT", 211, "MODE: Stream"}})
 }
 
+// In TYPE A, MODE Z's REST counts the uncompressed transferred form, where a line end is CRLF
+// (deflate draft §3.7 with RFC 3659 §5), as in stream mode.
+func TestModeZRestInTypeA(t *testing.T) {
+	ts := startServer(t, nil)
+	ts.write(t, "text", "ab\ncd\n")
+	c := login(t, ts.addr)
+	c.run([]step{{"TYPE A", 200, ""}, {"MODE Z", 200, ""}, {"REST 4", 350, ""}})
+	if got := string(inflated(t, c.retr("text"))); got != "cd\r\n" {
+		t.Fatalf("RETR from 4 in TYPE A, MODE Z: %q", got)
+	}
+	c.run([]step{{"REST 3", 350, ""}, {"RETR text", 554, "REST"}}) // inside a CRLF
+	c.expect("REST 4", 350)
+	c.stor("text", deflated(t, []byte("XY\r\n"), 6))
+	if got := ts.read(t, "text"); got != "ab\nXY\n" {
+		t.Fatalf("STOR from 4 in TYPE A, MODE Z: %q", got)
+	}
+}
+
 func TestOptsModeZ(t *testing.T) {
 	ts := startServer(t, nil)
 	ts.write(t, "f", strings.Repeat("abc", 10000))

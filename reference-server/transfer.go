@@ -186,15 +186,17 @@ func cmdREST(s *session, arg string) {
 	s.reply(codePending, "Restarting at %d. Send RETR or STOR.", n)
 }
 
-// restOffset turns the REST of this command into an offset in the local file v of size size:
-// for TYPE A in stream mode the transferred form is counted. ok is false when it is beyond the
-// end of the file.
+// restOffset turns the REST of this command into an offset in the local file v of size size.
+// In stream mode, and in MODE Z, whose offsets count the uncompressed stream-mode data (deflate
+// draft §3.7), the offset counts octets of the transferred form: in TYPE A a line end is CRLF,
+// two octets. ok is false when the offset is beyond the end of the file, or inside a CRLF.
 func (s *session) restOffset(v string, size int64) (local int64, ok bool, err error) {
 	if s.restArg == nil {
 		return 0, true, nil
 	}
 	n := *s.restArg
-	if s.params.typ == typeASCII && s.params.mode == modeStream && s.params.stru == struFile && n > 0 &&
+	streamed := s.params.mode == modeStream || s.params.mode == modeDeflate
+	if s.params.typ == typeASCII && streamed && s.params.stru == struFile && n > 0 &&
 		!s.srv.faults.has(faultRESTLocalOffset) {
 		f, err := s.fs.Open(rel(v))
 		if err != nil {
