@@ -132,29 +132,6 @@ type imageDecoder struct{}
 func (imageDecoder) decode(dst, src []byte) []byte { return append(dst, src...) }
 func (imageDecoder) flush(dst []byte) []byte       { return dst }
 
-// encodedSize counts the bytes r becomes in TYPE A (each "\n" is sent as two bytes).
-func encodedSize(r io.Reader, p xferParams) (int64, error) {
-	var n int64
-	buf := make([]byte, 32*1024)
-	for {
-		k, err := r.Read(buf)
-		n += int64(k)
-		if p.typ == typeASCII && p.stru != struRecord {
-			for _, b := range buf[:k] {
-				if b == '\n' {
-					n++
-				}
-			}
-		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-	}
-}
-
 // localOffset finds the local offset at which n bytes of r's TYPE A form end. ok is false when n
 // falls inside a CRLF or beyond the end.
 func localOffset(r io.Reader, n int64) (off int64, ok bool, err error) {

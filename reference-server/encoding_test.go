@@ -50,10 +50,10 @@ func TestEncodersRoundTrip(t *testing.T) {
 
 func TestEncodedSizeAndOffsets(t *testing.T) {
 	text := "ab\ncd\n"
-	if n, _ := encodedSize(strings.NewReader(text), xferParams{typ: typeASCII}); n != 8 {
+	if n, _ := (wireForm{params: defaultParams}).size(strings.NewReader(text)); n != 8 {
 		t.Errorf("TYPE A size %d", n)
 	}
-	if n, _ := encodedSize(strings.NewReader(text), xferParams{typ: typeImage}); n != 6 {
+	if n, _ := (wireForm{params: xferParams{typ: typeImage, stru: struFile, mode: modeStream}}).size(strings.NewReader(text)); n != 6 {
 		t.Errorf("TYPE I size %d", n)
 	}
 	for n, want := range map[int64]int64{0: 0, 1: 1, 2: 2, 4: 3, 5: 4, 8: 6} {

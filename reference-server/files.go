@@ -77,8 +77,8 @@ func cmdRNTO(s *session, arg string) {
 	}
 }
 
-// SIZE (RFC 3659 §4): 213 with the size in the current TYPE: in TYPE A the size of the
-// transferred form, with CRLF line ends.
+// SIZE (RFC 3659 §4): 213 with "the exact number of octets ... that would be transmitted over
+// the data connection" by a RETR now, in the current TYPE, STRU and MODE (transferSize).
 func cmdSIZE(s *session, arg string) {
 	v := s.resolve(arg)
 	fi, ok := s.plainFile(v)
@@ -114,15 +114,23 @@ func (s *session) plainFile(v string) (fs.FileInfo, bool) {
 	return fi, true
 }
 
-// transferSize is the number of bytes a RETR of v would send in the current TYPE.
+// transferSize is the number of octets a RETR of v would send now: the file in the current
+// TYPE (CRLF line ends in TYPE A), with the escapes, block headers, descriptors, pages and
+// restart markers of the current STRU and MODE. In MODE Z it is the uncompressed stream-mode
+// size, the one its REST offsets count (deflate draft §3.7): the compressed size depends on the
+// engine's choices, and no client could use it.
 func (s *session) transferSize(v string, local int64) (int64, error) {
-	if s.params.typ != typeASCII {
-		return local, nil
+	p := s.params
+	if p.mode == modeDeflate {
+		p.mode = modeStream
+	}
+	if p.typ != typeASCII && p.stru == struFile && p.mode == modeStream {
+		return local, nil // byte for byte (TYPE E has one NL for each "\n")
 	}
 	f, err := s.fs.Open(rel(v))
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	return encodedSize(f, s.params)
+	return s.srv.wireForm(p).size(f)
 }

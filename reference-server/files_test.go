@@ -1,8 +1,11 @@
 package refserver
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,4 +64,35 @@ func TestReadOnlyUser(t *testing.T) {
 		{"STOR g", 553, ""}, {"STOU", 553, ""}, {"APPE f", 550, ""}, {"SITE CHMOD 600 f", 501, ""},
 		{"SIZE f", 213, "1"},
 	})
+}
+
+// SIZE is the number of octets a RETR sends (RFC 3659 §4), whatever the TYPE, STRU and MODE: the
+// block headers, escapes, record marks, pages and restart markers count. In MODE Z it is the
+// uncompressed size (deflate draft §3.7).
+func TestSizeIsWhatRetrSends(t *testing.T) {
+	ts := startServer(t, func(c *Config) {
+		c.PageStructure = true
+		c.RestartMarkerInterval = 1000
+	})
+	var text strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&text, "line %d \xff   \n", i) // 0xFF and runs of spaces: escapes and fillers
+	}
+	ts.write(t, "f", text.String()+"no line end")
+	c := login(t, ts.addr)
+	for _, typ := range []string{"A", "E", "I"} {
+		for _, stru := range []string{"F", "R", "P"} {
+			for _, mode := range []string{"S", "B", "C", "Z"} {
+				c.run([]step{{"TYPE " + typ, 200, ""}, {"STRU " + stru, 200, ""}, {"MODE " + mode, 200, ""}})
+				r := c.expect("SIZE f", 213)
+				sent := c.retr("f")
+				if mode == "Z" {
+					sent = inflated(t, sent)
+				}
+				if r.text() != strconv.Itoa(len(sent)) {
+					t.Errorf("TYPE %s, STRU %s, MODE %s: SIZE says %s, RETR sent %d octets", typ, stru, mode, r.text(), len(sent))
+				}
+			}
+		}
+	}
 }

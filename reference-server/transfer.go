@@ -272,11 +272,30 @@ func (f *faultyReader) Read(p []byte) (int, error) {
 
 // send moves a local file (from local offset start) to the data connection.
 func (x *transfer) send(conn io.Writer, src io.Reader, start int64) error {
-	p := x.params
-	fw := newFrameWriter(p, conn, x.s.srv.cfg.PageSize)
+	return x.s.srv.wireForm(x.params).send(conn, src, start, &x.bytes)
+}
+
+// wireForm is everything that decides the octets a file becomes on the data connection.
+type wireForm struct {
+	params   xferParams
+	pageSize int // data bytes per page in STRU P
+	// markerInterval makes block and compressed mode send a restart marker every so many bytes
+	// of the file; 0: none.
+	markerInterval int64
+}
+
+func (srv *Server) wireForm(p xferParams) wireForm {
+	return wireForm{params: p, pageSize: srv.cfg.PageSize, markerInterval: srv.cfg.RestartMarkerInterval}
+}
+
+// send writes src, the local bytes from offset start on, to w in this form. moved, when set,
+// counts the local bytes as they are read.
+func (f wireForm) send(w io.Writer, src io.Reader, start int64, moved *atomic.Int64) error {
+	p := f.params
+	fw := newFrameWriter(p, w, f.pageSize)
 	enc := newEncoder(p.typ)
-	interval := x.s.srv.cfg.RestartMarkerInterval
-	markers := interval > 0 && p.mode != modeStream && p.stru != struPage
+	interval := f.markerInterval
+	markers := interval > 0 && p.mode != modeStream && p.mode != modeDeflate && p.stru != struPage
 	buf := make([]byte, 32*1024)
 	out := make([]byte, 0, 2*len(buf))
 	offset := start
@@ -287,8 +306,10 @@ func (x *transfer) send(conn io.Writer, src io.Reader, start int64) error {
 		}
 		n, rerr := src.Read(chunk)
 		if n > 0 {
-			x.bytes.Add(int64(n))
-			if err := x.emit(fw, enc, chunk[:n], &out); err != nil {
+			if moved != nil {
+				moved.Add(int64(n))
+			}
+			if err := f.emit(fw, enc, chunk[:n], &out); err != nil {
 				return err
 			}
 			offset += int64(n)
@@ -313,8 +334,8 @@ func (x *transfer) send(conn io.Writer, src io.Reader, start int64) error {
 }
 
 // emit passes local bytes to the frame writer: in record structure each "\n" ends a record.
-func (x *transfer) emit(fw frameWriter, enc encoder, p []byte, out *[]byte) error {
-	if x.params.stru != struRecord {
+func (f wireForm) emit(fw frameWriter, enc encoder, p []byte, out *[]byte) error {
+	if f.params.stru != struRecord {
 		*out = enc((*out)[:0], p)
 		return fw.data(*out)
 	}
@@ -338,6 +359,21 @@ func (x *transfer) emit(fw frameWriter, enc encoder, p []byte, out *[]byte) erro
 		p = p[i+1:]
 	}
 	return nil
+}
+
+// size is the number of octets send writes for the whole of src.
+func (f wireForm) size(src io.Reader) (int64, error) {
+	var n countingWriter
+	err := f.send(&n, src, 0, nil)
+	return int64(n), err
+}
+
+// countingWriter counts what is written to it, and keeps nothing.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // receive moves the data connection's content into dst. offset is where dst starts in the
