@@ -232,6 +232,7 @@ func eprtAddress(arg string) (net.IP, int, error) {
 // no 504, 501 (RFC 2428 §2: "500 and 501 are sufficient to handle most errors").
 func (s *session) setActive(ip net.IP, port int, refused int) {
 	peer := ipOf(s.conn.RemoteAddr())
+	ip = s.clientAddress(ip)
 	switch {
 	case !ip.Equal(peer):
 		s.reply(refused, "Data connections go only to %s, the client's address (RFC 2577).", peer)
@@ -241,6 +242,17 @@ func (s *session) setActive(ip net.IP, port int, refused int) {
 		s.setData(dataSetup{addr: &net.TCPAddr{IP: ip, Port: port}})
 		s.reply(codeOK, "%s command successful.", s.current)
 	}
+}
+
+// clientAddress reads the unspecified address of the control connection's family (0.0.0.0,
+// "::") as the client's own address: lftp on IPv6 sends "EPRT |2|::|port|", meaning "where I am".
+// Any other address is returned as it is.
+func (s *session) clientAddress(ip net.IP) net.IP {
+	peer := ipOf(s.conn.RemoteAddr())
+	if ip.IsUnspecified() && family(ip) == family(peer) {
+		return peer
+	}
+	return ip
 }
 
 // openData makes the data connection of a transfer. It accepts only connections from the

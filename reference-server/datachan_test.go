@@ -26,6 +26,8 @@ func TestDataConnectionCommands(t *testing.T) {
 		{"EPRT syntax", []step{{"EPRT |1|127.0.0.1|", 501, ""}, {"EPRT |x|127.0.0.1|6000|", 501, ""}, {"EPRT |1|::1|6000|", 501, ""}, {"EPRT |1|127.0.0.1|70000|", 501, ""}}},
 		{"EPRT unknown protocol (522)", []step{{"EPRT |3|127.0.0.1|6000|", 522, "(1,2)"}}},
 		{"EPRT to another host or a low port (501: EPRT's rows have no 504)", []step{{"EPRT |1|127.0.0.2|6000|", 501, "client's address"}, {"EPRT |2|::1|6000|", 501, ""}, {"EPRT |1|127.0.0.1|21|", 501, "1024"}}},
+		{"the unspecified address is the client's own", []step{{"EPRT |1|0.0.0.0|6000|", 200, ""}, {"PORT 0,0,0,0,23,112", 200, ""}, {"LPRT 4,4,0,0,0,0,2,23,112", 200, ""}, {"STAT", 211, "127.0.0.1:6000"}}},
+		{"the unspecified address of the other family is no address of the client", []step{{"EPRT |2|::|6000|", 501, "client's address"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := login(t, ts.addr)
@@ -38,16 +40,20 @@ func TestActiveTransfers(t *testing.T) {
 	ts := startServer(t, nil)
 	ts.write(t, "f", "active data")
 	c := login(t, ts.addr)
-	for _, mode := range []string{"PORT", "EPRT"} {
+	for _, mode := range []string{"PORT", "EPRT", "EPRT unspecified"} {
 		ln := c.port()
-		if mode == "EPRT" {
+		if mode != "PORT" {
 			ln.Close()
 			l2, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer l2.Close()
-			c.expect(fmt.Sprintf("EPRT |1|127.0.0.1|%d|", l2.Addr().(*net.TCPAddr).Port), 200)
+			addr := "127.0.0.1"
+			if mode == "EPRT unspecified" {
+				addr = "0.0.0.0" // the client's own address
+			}
+			c.expect(fmt.Sprintf("EPRT |1|%s|%d|", addr, l2.Addr().(*net.TCPAddr).Port), 200)
 			ln = l2
 		}
 		c.expect("RETR f", 150)

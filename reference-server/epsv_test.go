@@ -1,9 +1,11 @@
 package refserver
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 // After EPSV ALL (which enters passive mode like any EPSV) every other data connection set-up
@@ -77,6 +79,24 @@ func TestEPSVOverIPv6(t *testing.T) {
 	if !strings.Contains(r.text(), "(6,16,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,2,") {
 		t.Fatalf("LPSV over IPv6: %v", r)
 	}
+	// lftp's "EPRT |2|::|port|": the unspecified address is the client's own; 0.0.0.0, of the
+	// other family, is not.
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c.run([]step{{"EPRT |1|0.0.0.0|6000|", 501, ""}, {fmt.Sprintf("EPRT |2|::|%d|", ln.Addr().(*net.TCPAddr).Port), 200, ""}})
+	c.expect("RETR f", 150)
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(replyTimeout))
+	a, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("the server did not connect to [::1]: %v", err)
+	}
+	if got := string(readAll(t, a)); got != "over IPv6" {
+		t.Fatalf("RETR over EPRT |2|::|: %q", got)
+	}
+	c.expectRead(226)
 	c.run([]step{{"HOST [::1]", 503, ""}})
 	d, _ := dial(t, ts.addr)
 	d.run([]step{{"HOST [::1]", 220, ""}, {"HOST 127.0.0.1", 504, ""}})

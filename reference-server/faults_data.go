@@ -81,7 +81,7 @@ var dataFaults = []Fault{
 				if s.current == "EPRT" {
 					ip, port, err = eprtAddress(arg)
 				}
-				if err == nil && (!ip.Equal(ipOf(s.conn.RemoteAddr())) || port < 1024) {
+				if err == nil && (!s.clientAddress(ip).Equal(ipOf(s.conn.RemoteAddr())) || port < 1024) {
 					s.setData(dataSetup{}) // answered 200, but nothing is ever sent there
 					s.reply(codeOK, "%s command successful.", s.current)
 					return
