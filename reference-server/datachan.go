@@ -15,8 +15,8 @@ type dataSetup struct {
 	ln   net.Listener // after PASV or EPSV: the client connects
 	addr *net.TCPAddr // after PORT or EPRT: the server connects
 	conn net.Conn     // kept open after a block or compressed mode transfer
-	// wrap, when set, wraps the data connection of the next transfer: the one place where
-	// data faults (faults_data.go) change what travels on it.
+	// wrap, when set, wraps the data connection of the next transfer, above TLS: the one place
+	// where data faults (faults_data.go) change the data that travels on it.
 	wrap func(net.Conn) net.Conn
 }
 
@@ -258,14 +258,6 @@ func (s *session) clientAddress(ip net.IP) net.IP {
 // openData makes the data connection of a transfer. It accepts only connections from the
 // control connection's peer, and gives up after the data timeout or when ctx ends.
 func (s *session) openData(ctx context.Context, d dataSetup) (net.Conn, error) {
-	c, err := s.connectData(ctx, d)
-	if err != nil || d.wrap == nil {
-		return c, err
-	}
-	return d.wrap(c), nil
-}
-
-func (s *session) connectData(ctx context.Context, d dataSetup) (net.Conn, error) {
 	timeout := s.srv.cfg.DataTimeout.D()
 	peer := ipOf(s.conn.RemoteAddr())
 	switch {

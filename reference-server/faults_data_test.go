@@ -77,6 +77,29 @@ func TestDataFaults(t *testing.T) {
 			t.Fatalf("stored %q", got)
 		}
 	})
+	// Under PROT P the data faults act on the data inside TLS: TLS itself stays intact.
+	t.Run("retr-byte-flipped over TLS", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.Faults = []string{"retr-byte-flipped"} })
+		ts.write(t, "f", "abc")
+		conf := clientTLS()
+		c := loginTLS(t, ts.addr, conf)
+		c.protectData()
+		c.expect("TYPE I", 200)
+		if got := c.retrTLS("RETR f", conf); !bytes.Equal(got, []byte{'a', 'b', ^byte('c')}) {
+			t.Fatalf("RETR: % X", got)
+		}
+	})
+	t.Run("stor-last-byte-lost over TLS", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.Faults = []string{"stor-last-byte-lost"} })
+		conf := clientTLS()
+		c := loginTLS(t, ts.addr, conf)
+		c.protectData()
+		c.expect("TYPE I", 200)
+		c.storTLS("f", []byte("hello"), conf)
+		if got := ts.read(t, "f"); got != "hell" {
+			t.Fatalf("stored %q", got)
+		}
+	})
 	t.Run("default-port-refused", func(t *testing.T) {
 		ts := startServer(t, func(c *Config) { c.Faults = []string{"default-port-refused"} })
 		ts.write(t, "f", "x")

@@ -147,7 +147,13 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 		if !x.secureData(&conn, prot) {
 			return // 522 (tls.go)
 		}
-		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		// A data fault acts on the data, inside TLS; a kept-open connection goes to the next
+		// transfer without it.
+		plain := conn
+		if setup.wrap != nil {
+			conn = setup.wrap(conn)
+		}
+		stop := context.AfterFunc(ctx, func() { plain.Close() })
 		x.kept = s.srv.cfg.KeepDataConnection && x.params.mode != modeStream
 		err := run(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
 		if !stop() || err != nil || x.aborted.Load() {
@@ -156,7 +162,7 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 		if x.kept {
 			s.mu.Lock()
 			if s.data.ln == nil && s.data.addr == nil && s.data.conn == nil {
-				s.data.conn = conn
+				s.data.conn = plain
 			} else {
 				x.kept = false
 			}
