@@ -27,6 +27,9 @@ var errLineTooLong = errors.New("command line too long")
 // cmdReader reads command lines from the control connection. It removes Telnet commands
 // (RFC 959 §4.1.3: clients send IP and Synch before ABOR; with SO_OOBINLINE the urgent DM byte
 // arrives inline), turns IAC IAC into one 255 byte, and accepts CRLF or a bare LF as the end.
+// A CR in a pathname comes padded with a NUL, which "MUST be stripped away" (RFC 2640 §3.1):
+// CR NUL is a CR, and an LF right after it belongs to the pathname, as in the RFC's
+// "STOR foo<CR><NUL><LF>boo.bar".
 type cmdReader struct {
 	br *bufio.Reader
 }
@@ -44,6 +47,7 @@ func (r *cmdReader) readLine() (string, error) {
 			tooLong = true
 		}
 	}
+	var afterCR, afterPaddedCR bool // what the previous bytes were
 	for {
 		b, err := r.br.ReadByte()
 		if err != nil {
@@ -52,8 +56,12 @@ func (r *cmdReader) readLine() (string, error) {
 			}
 			return "", err
 		}
-		switch b {
-		case '\n':
+		wasCR, wasPaddedCR := afterCR, afterPaddedCR
+		afterCR, afterPaddedCR = b == '\r', false
+		switch {
+		case b == '\n' && wasPaddedCR:
+			add(b)
+		case b == '\n':
 			if tooLong {
 				return "", errLineTooLong
 			}
@@ -61,7 +69,9 @@ func (r *cmdReader) readLine() (string, error) {
 				line = line[:n-1]
 			}
 			return string(line), nil
-		case telnetIAC:
+		case b == 0 && wasCR:
+			afterPaddedCR = true // the padding: dropped
+		case b == telnetIAC:
 			c, err := r.br.ReadByte()
 			if err != nil {
 				return "", err

@@ -20,6 +20,10 @@ func TestCommandReader(t *testing.T) {
 		{"option negotiation dropped", iac + "\xfb\x01" + "NOOP" + iac + "\xfd\x03\r\n", []string{"NOOP"}},
 		{"subnegotiation dropped", "NO" + iac + "\xfa\x18\x01xyz" + iac + "\xf0OP\r\n", []string{"NOOP"}},
 		{"cr inside a line kept", "STOR a\rb\r\n", []string{"STOR a\rb"}},
+		// RFC 2640 §3.1: a CR in a pathname is padded with a NUL, which is stripped.
+		{"CR NUL is a CR", "MKD a\r\x00b\r\n", []string{"MKD a\rb"}},
+		{"CR NUL LF is part of the pathname", "STOR foo\r\x00\nboo.bar\r\nNOOP\r\n", []string{"STOR foo\r\nboo.bar", "NOOP"}},
+		{"only the NUL right after a CR is padding", "MKD a\x00b\r\x00\x00\r\n", []string{"MKD a\x00b\r\x00"}},
 		{"empty line", "\r\n", []string{""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,6 +28,17 @@ func TestTelnetOnTheWire(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(ts.root, "a\xffb")); err != nil {
 		t.Fatal(err)
 	}
+	// A CR in a pathname comes as CR NUL (RFC 2640 §3.1); replies pad it the same way.
+	c.run([]step{{"MKD a\r\x00b", 257, "\"/a\r\x00b\""}, {"CWD a\r\x00b", 250, ""}, {"PWD", 257, "\"/a\r\x00b\""}, {"CWD /", 250, ""}})
+	if fi, err := os.Stat(filepath.Join(ts.root, "a\rb")); err != nil || !fi.IsDir() {
+		t.Fatalf("the directory a<CR>b: %v", err)
+	}
+	// RFC 2640 §3.1's own example: CR NUL LF keeps the LF in the pathname.
+	c.upload("STOR foo\r\x00\nboo.bar", []byte("x"))
+	c.expectRead(226)
+	if got := ts.read(t, "foo\r\nboo.bar"); got != "x" {
+		t.Fatalf("foo<CR><LF>boo.bar holds %q", got)
+	}
 	// A line ending in a bare LF is accepted too.
 	c.conn.Write([]byte("NOOP\n"))
 	c.expectRead(200)
