@@ -1,6 +1,7 @@
 // Command refftpd runs ftpconform's reference FTP server.
 //
 //	refftpd [--listen 127.0.0.1:2121] [--root DIR] [--users FILE] [--config FILE] [--fault NAME]...
+//	        [--tls-cert FILE --tls-key FILE] [--implicit-listen ADDR] [--require-tls]
 //
 // With no flags it serves the current directory, read-only, to anonymous users, on
 // 127.0.0.1:2121. See reference-server/README.md for the config file.
@@ -13,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,9 +42,9 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// run is main without the process: it serves until ctx ends. onListen, when set, learns the
-// address once the server listens.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen func(net.Addr)) int {
+// run is main without the process: it serves until ctx ends. onListen, when set, is called
+// once the server listens (its addresses are known then).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen func(*refserver.Server)) int {
 	fs := flag.NewFlagSet("refftpd", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
@@ -55,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 		pasvPorts  = fs.String("passive-ports", "", "port range for passive data connections, MIN-MAX")
 		logLevel   = fs.String("log-level", "info", "debug, info, warn or error")
 		listFaults = fs.Bool("list-faults", false, "print the fault catalogue and exit")
+		tlsCert    = fs.String("tls-cert", "", "PEM certificate (chain) for FTPS, with --tls-key (default: a self-signed one)")
+		tlsKey     = fs.String("tls-key", "", "PEM private key of --tls-cert")
+		implicit   = fs.String("implicit-listen", "", "also listen here for implicit FTPS (TLS from the first byte)")
+		requireTLS = fs.Bool("require-tls", false, "refuse logins without TLS: USER answers 530 until AUTH TLS")
 		faults     multiFlag
 	)
 	fs.Var(&faults, "fault", "switch on a named fault (repeatable; --list-faults shows them)")
@@ -112,6 +116,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 	if *pasvPorts != "" {
 		cfg.PassivePorts = *pasvPorts
 	}
+	if *tlsCert != "" || *tlsKey != "" {
+		cfg.TLSCertFile, cfg.TLSKeyFile = *tlsCert, *tlsKey
+	}
+	if *implicit != "" {
+		cfg.ImplicitListen = *implicit
+	}
+	if *requireTLS {
+		cfg.RequireTLS = true
+	}
 	cfg.Faults = append(cfg.Faults, faults...)
 	if len(cfg.Users) == 0 && cfg.UsersFile == "" {
 		// Nobody named: anonymous, read-only.
@@ -130,7 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, onListen 
 		return exitError
 	}
 	if onListen != nil {
-		onListen(srv.Addr())
+		onListen(srv)
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve() }()

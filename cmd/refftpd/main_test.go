@@ -4,6 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	refserver "github.com/ftpconform/ftpconform/reference-server"
 )
 
 func TestBadFlagsExit2(t *testing.T) {
@@ -71,14 +81,21 @@ func TestListFaults(t *testing.T) {
 // serve runs refftpd until the test ends and returns its address.
 func serve(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	srv, logs := serveServer(t, args...)
+	return srv.Addr().String(), logs
+}
+
+// serveServer runs refftpd until the test ends and returns its server, once it listens.
+func serveServer(t *testing.T, args ...string) (*refserver.Server, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	addrs := make(chan net.Addr, 1)
+	servers := make(chan *refserver.Server, 1)
 	done := make(chan int, 1)
 	var stdout, stderr syncBuffer
-	go func() { done <- run(ctx, args, &stdout, &stderr, func(a net.Addr) { addrs <- a }) }()
-	var addr net.Addr
+	go func() { done <- run(ctx, args, &stdout, &stderr, func(s *refserver.Server) { servers <- s }) }()
+	var srv *refserver.Server
 	select {
-	case addr = <-addrs:
+	case srv = <-servers:
 	case code := <-done:
 		t.Fatalf("refftpd exited %d: %s", code, stderr.String())
 	case <-time.After(10 * time.Second):
@@ -95,7 +112,7 @@ func serve(t *testing.T, args ...string) (string, *syncBuffer) {
 			t.Error("refftpd did not stop")
 		}
 	})
-	return addr.String(), &stderr
+	return srv, &stderr
 }
 
 // syncBuffer is a buffer the server's goroutines may write while the test reads it.
@@ -177,5 +194,137 @@ func TestConfigFile(t *testing.T) {
 	got := strings.Join(talk(t, addr, "USER carol", "PASS pw", "SITE IDLE", "QUIT"), " ")
 	if got != "220 331 230 200 221" {
 		t.Fatalf("codes %s", got)
+	}
+}
+
+// writeCertificate writes a self-signed certificate and its key as PEM files.
+func writeCertificate(t *testing.T) (certFile, keyFile string, der []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7),
+		Subject:      pkix.Name{CommonName: "refftpd test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return certFile, keyFile, der
+}
+
+// The TLS flags: the certificate given is the one served, implicit FTPS listens where asked, and
+// logins without TLS are refused.
+func TestTLSFlags(t *testing.T) {
+	certFile, keyFile, der := writeCertificate(t)
+	users := filepath.Join(t.TempDir(), "users")
+	os.WriteFile(users, []byte("bob:hunter2\n"), 0o600)
+	srv, _ := serveServer(t, "--listen", "127.0.0.1:0", "--root", t.TempDir(), "--users", users,
+		"--tls-cert", certFile, "--tls-key", keyFile, "--implicit-listen", "127.0.0.1:0", "--require-tls")
+	if got := strings.Join(talk(t, srv.Addr().String(), "USER bob", "QUIT"), " "); got != "220 530 221" {
+		t.Fatalf("a login without TLS: codes %s", got)
+	}
+	if srv.ImplicitAddr() == nil {
+		t.Fatal("no implicit TLS listener")
+	}
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", srv.ImplicitAddr().String(), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if certs := conn.ConnectionState().PeerCertificates; len(certs) == 0 || !bytes.Equal(certs[0].Raw, der) {
+		t.Fatal("implicit TLS does not present the certificate of --tls-cert")
+	}
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(conn)
+	for _, step := range []struct{ send, want string }{{"", "220"}, {"USER bob", "331"}, {"PASS hunter2", "230"}} {
+		if step.send != "" {
+			conn.Write([]byte(step.send + "\r\n"))
+		}
+		if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, step.want+" ") {
+			t.Fatalf("%q over implicit TLS: %q, %v", step.send, line, err)
+		}
+	}
+}
+
+func TestTLSFlagsNeedEachOther(t *testing.T) {
+	certFile, keyFile, _ := writeCertificate(t)
+	// Already cancelled: a run that accepted its flags stops at once with exitOK.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--tls-cert", certFile}, exitUsage},
+		{[]string{"--tls-key", keyFile}, exitUsage},
+		{[]string{"--tls-cert", keyFile, "--tls-key", certFile}, exitUsage},
+		{[]string{"--implicit-listen", "no-port"}, exitError},
+		{[]string{"--tls-cert", certFile, "--tls-key", keyFile, "--implicit-listen", "127.0.0.1:0", "--require-tls"}, exitOK},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append(tc.args, "--listen", "127.0.0.1:0", "--root", t.TempDir())
+		if code := run(ctx, args, &stdout, &stderr, nil); code != tc.want {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", tc.args, code, tc.want, stderr.String())
+		}
+	}
+}
+
+// SIGINT and SIGTERM (the context here) shut the server down gracefully: 421 to every client.
+func TestShutdownSends421(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	servers := make(chan *refserver.Server, 1)
+	done := make(chan int, 1)
+	var stdout, stderr syncBuffer
+	go func() {
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--root", t.TempDir()}, &stdout, &stderr, func(s *refserver.Server) { servers <- s })
+	}()
+	var srv *refserver.Server
+	select {
+	case srv = <-servers:
+	case <-time.After(10 * time.Second):
+		t.Fatal("refftpd did not listen")
+	}
+	var clients []*bufio.Reader
+	for range 2 {
+		c, err := net.DialTimeout("tcp", srv.Addr().String(), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		r := bufio.NewReader(c)
+		if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, "220 ") {
+			t.Fatalf("greeting %q", line)
+		}
+		clients = append(clients, r)
+	}
+	cancel()
+	for i, r := range clients {
+		if line, err := r.ReadString('\n'); !strings.HasPrefix(line, "421 ") {
+			t.Errorf("client %d at shutdown: %q, %v", i+1, line, err)
+		}
+	}
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("refftpd did not stop")
 	}
 }
