@@ -220,6 +220,9 @@ func (c *Conn) ReadReply() (Reply, error) {
 	}
 	p := c.attribute(&r)
 	checkReply(c, p, r)
+	if c.scenario != nil && !c.housekeeping && p != nil && c.scenario.Spec.Feature != "" {
+		c.scenario.watchFeature(p, r)
+	}
 	return r, nil
 }
 
@@ -353,14 +356,6 @@ func (c *Conn) WaitClosed() error {
 		return nil
 	}
 	return err
-}
-
-// markHousekeeping makes c the harness's own connection: the write guard lets it work outside
-// the scratch directory, and its replies are kept out of the scenario's reply steps (baselines
-// compare what scenarios provoke, not the harness's probes).
-func (c *Conn) markHousekeeping() {
-	c.housekeeping = true
-	c.rec.housekeeping(c.id)
 }
 
 // quit ends a housekeeping session politely, ignoring what the server says.

@@ -22,11 +22,14 @@ type Feature struct {
 	// May1123: RFC 1123 §4.1.5 makes it a MAY (STRU R: "required for host with
 	// record-structured file system, optional otherwise"), so it is optional in the profiles that
 	// include RFC 1123.
-	May1123  bool
-	FEAT     string // the FEAT line keyword announcing it, if any
-	Probe    string // a harmless command line; the feature is offered unless it answers 500, 502 or 504
-	Reset    string // restores the default after the probe ("MODE S")
-	PreLogin bool   // probe before logging in (HOST)
+	May1123 bool
+	FEAT    string // the FEAT line keyword announcing it, if any
+	Probe   string // a harmless command line; see probeVerdict for how its reply is read
+	// ArgOmitted: the probe leaves out an argument the command requires, so 501 says the
+	// command is there, and 500 says nothing (some servers use it for a missing argument).
+	ArgOmitted bool
+	Reset      string // restores the default after the probe ("MODE S")
+	PreLogin   bool   // probe before logging in (HOST)
 }
 
 // Doc is the RFC that defines the feature.
@@ -34,20 +37,20 @@ func (f Feature) Doc() string { d, _, _ := strings.Cut(f.Section, ":"); return d
 
 var features = []Feature{
 	// RFC 959 commands outside the §5.1 minimum: a bare verb draws 501 if implemented.
-	{Name: "CWD", Section: "959:4.1.1", Probe: "CWD"},
+	{Name: "CWD", Section: "959:4.1.1", Probe: "CWD ."},
 	{Name: "CDUP", Section: "959:4.1.1", Probe: "CDUP"},
-	{Name: "SMNT", Section: "959:4.1.1", May1123: true, Probe: "SMNT"},
+	{Name: "SMNT", Section: "959:4.1.1", May1123: true, Probe: "SMNT", ArgOmitted: true},
 	{Name: "REIN", Section: "959:4.1.1", May1123: true, Probe: "REIN"},
 	{Name: "PASV", Section: "959:4.1.2", Probe: "PASV"},
 	{Name: "STOU", Section: "959:4.1.3", May1123: true},
-	{Name: "APPE", Section: "959:4.1.3", Probe: "APPE"},
-	{Name: "ALLO", Section: "959:4.1.3", May1123: true, Probe: "ALLO"},
-	{Name: "REST", Section: "959:4.1.3", May1123: true, Probe: "REST"},
-	{Name: "RNFR", Section: "959:4.1.3", Probe: "RNFR"},
+	{Name: "APPE", Section: "959:4.1.3", Probe: "APPE", ArgOmitted: true},
+	{Name: "ALLO", Section: "959:4.1.3", May1123: true, Probe: "ALLO 0"},
+	{Name: "REST", Section: "959:4.1.3", May1123: true, Probe: "REST 0"},
+	{Name: "RNFR", Section: "959:4.1.3", Probe: "RNFR", ArgOmitted: true},
 	{Name: "ABOR", Section: "959:4.1.3", May1123: true, Probe: "ABOR"},
-	{Name: "DELE", Section: "959:4.1.3", Probe: "DELE"},
-	{Name: "RMD", Section: "959:4.1.3", Probe: "RMD"},
-	{Name: "MKD", Section: "959:4.1.3", Probe: "MKD"},
+	{Name: "DELE", Section: "959:4.1.3", Probe: "DELE", ArgOmitted: true},
+	{Name: "RMD", Section: "959:4.1.3", Probe: "RMD", ArgOmitted: true},
+	{Name: "MKD", Section: "959:4.1.3", Probe: "MKD", ArgOmitted: true},
 	{Name: "PWD", Section: "959:4.1.3", Probe: "PWD"},
 	{Name: "LIST", Section: "959:4.1.3"},
 	{Name: "NLST", Section: "959:4.1.3"},
@@ -64,13 +67,13 @@ var features = []Feature{
 	{Name: "MODE-C", Section: "959:3.4.3", May1123: true, Probe: "MODE C", Reset: "MODE S"},
 	// Extensions.
 	{Name: "FEAT", Section: "2389:3", Probe: "FEAT"},
-	{Name: "OPTS", Section: "2389:4", Probe: "OPTS"},
-	{Name: "EPRT", Section: "2428:2", FEAT: "EPRT", Probe: "EPRT"},
+	{Name: "OPTS", Section: "2389:4", Probe: "OPTS", ArgOmitted: true},
+	{Name: "EPRT", Section: "2428:2", FEAT: "EPRT", Probe: "EPRT", ArgOmitted: true},
 	{Name: "EPSV", Section: "2428:3", FEAT: "EPSV", Probe: "EPSV"},
 	{Name: "LANG", Section: "2640:4.1", FEAT: "LANG"},
 	{Name: "UTF8", Section: "2640:3.2", FEAT: "UTF8"},
-	{Name: "MDTM", Section: "3659:3", FEAT: "MDTM", Probe: "MDTM"},
-	{Name: "SIZE", Section: "3659:4", FEAT: "SIZE", Probe: "SIZE"},
+	{Name: "MDTM", Section: "3659:3", FEAT: "MDTM", Probe: "MDTM", ArgOmitted: true},
+	{Name: "SIZE", Section: "3659:4", FEAT: "SIZE", Probe: "SIZE", ArgOmitted: true},
 	{Name: "REST-STREAM", Section: "3659:5", FEAT: "REST STREAM"},
 	{Name: "TVFS", Section: "3659:6", FEAT: "TVFS"},
 	{Name: "MLST", Section: "3659:7", FEAT: "MLST", Probe: "MLST"},
@@ -79,7 +82,7 @@ var features = []Feature{
 	{Name: "PBSZ", Section: "4217:9", FEAT: "PBSZ"},
 	{Name: "PROT", Section: "4217:9", FEAT: "PROT"},
 	{Name: "CCC", Section: "4217:5", FEAT: "CCC", Optional: true},
-	{Name: "LPRT", Section: "1639:2", Optional: true, Probe: "LPRT"},
+	{Name: "LPRT", Section: "1639:2", Optional: true, Probe: "LPRT", ArgOmitted: true},
 	{Name: "LPSV", Section: "1639:3", Optional: true, Probe: "LPSV"},
 	{Name: "MODE-Z", Section: "deflate:3.4", Optional: true, FEAT: "MODE Z", Probe: "MODE Z", Reset: "MODE S"},
 }
@@ -213,13 +216,7 @@ func (s *S) offered(f Feature) (bool, string) {
 	if seen {
 		s.Note("%s: the probe %q drew %s earlier in this run", f.Name, f.Probe, r)
 	} else {
-		var c *Conn
-		if f.PreLogin {
-			c = s.DialTarget(t)
-		} else {
-			c = s.LoginAs(t, t.User, t.Password, "")
-		}
-		c.markHousekeeping()
+		c := s.mustHousekeeper(t, !f.PreLogin)
 		r = c.Cmd("%s", f.Probe)
 		if f.Reset != "" && r.Class() == 2 {
 			c.Cmd("%s", f.Reset)
@@ -229,10 +226,74 @@ func (s *S) offered(f Feature) (bool, string) {
 		offers.probe[key] = r
 		offers.Unlock()
 	}
-	if notImplemented(r.Code) {
+	switch probeVerdict(f, r.Code) {
+	case refused:
 		return false, fmt.Sprintf("%q answered %s", f.Probe, r)
+	case unclear:
+		s.Note("%s: the probe %q drew %s, which does not tell; the scenario's own %s decides", f.Name, f.Probe, r, f.verb())
 	}
 	return true, ""
+}
+
+type verdict int
+
+const (
+	offeredVerdict verdict = iota
+	refused
+	unclear
+)
+
+// probeVerdict reads a probe's reply. 502 (not implemented) and 504 (not for that parameter)
+// refuse. 500 (not recognised) refuses, except where the probe omits a required argument: some
+// servers answer a missing argument with 500. 501 refuses a parameter (MODE Z answered 501 is a
+// mode the server does not know) but, where the probe omits the argument, shows the command is
+// there. Everything else shows the feature is there.
+func probeVerdict(f Feature, code int) verdict {
+	switch code {
+	case 502, 504:
+		return refused
+	case 500:
+		if f.ArgOmitted {
+			return unclear
+		}
+		return refused
+	case 501:
+		if strings.Contains(f.Probe, " ") {
+			return refused
+		}
+	}
+	return offeredVerdict
+}
+
+// verb is the command whose replies tell whether the feature is there: "MODE B" for MODE-B.
+func (f Feature) verb() string {
+	if f.Probe == "" {
+		return f.Name
+	}
+	if v, arg, ok := strings.Cut(f.Probe, " "); ok && (v == "MODE" || v == "TYPE" || v == "STRU") {
+		return v + " " + arg
+	}
+	v, _, _ := strings.Cut(f.Probe, " ")
+	return v
+}
+
+// watchFeature checks the first reply a scenario gets to its feature's own command: where the
+// probe could not tell (or there is none, as for STOU and LIST), a 500 or 502 there means the
+// feature is not offered, and the scenario is skipped or failed as Require would have.
+func (s *S) watchFeature(p *pending, r Reply) {
+	f, ok := LookupFeature(s.Spec.Feature)
+	if !ok || s.watched {
+		return
+	}
+	verb := f.verb()
+	line := strings.ToUpper(strings.TrimSpace(p.verb + " " + p.arg))
+	if line != verb && !strings.HasPrefix(line, verb+" ") {
+		return
+	}
+	s.watched = true
+	if r.Code == 500 || r.Code == 502 || (strings.Contains(verb, " ") && (r.Code == 501 || r.Code == 504)) {
+		s.notOffered(f, fmt.Sprintf("%s answered %s", p.line, r))
+	}
 }
 
 // featLines returns the target's FEAT feature lines (RFC 2389 §3), asking once per target.
@@ -243,8 +304,7 @@ func (s *S) featLines(t Target) []string {
 	if seen {
 		return lines
 	}
-	c := s.LoginAs(t, t.User, t.Password, "")
-	c.markHousekeeping()
+	c := s.mustHousekeeper(t, true)
 	r := c.Cmd("FEAT")
 	c.quit()
 	if r.Code == 211 && len(r.Lines) > 2 {

@@ -50,3 +50,26 @@ func TestSectionText(t *testing.T) {
 		}
 	}
 }
+
+func TestProbeVerdict(t *testing.T) {
+	modeZ, _ := LookupFeature("MODE-Z")
+	appe, _ := LookupFeature("APPE")
+	stat, _ := LookupFeature("STAT")
+	cases := []struct {
+		f    Feature
+		code int
+		want verdict
+	}{
+		{modeZ, 501, refused}, {modeZ, 200, offeredVerdict}, {modeZ, 504, refused},
+		{appe, 501, offeredVerdict}, {appe, 500, unclear}, {appe, 502, refused},
+		{stat, 500, refused}, {stat, 211, offeredVerdict},
+	}
+	for _, c := range cases {
+		if got := probeVerdict(c.f, c.code); got != c.want {
+			t.Errorf("%s answered %d: verdict %d, want %d", c.f.Name, c.code, got, c.want)
+		}
+	}
+	if v := modeZ.verb(); v != "MODE Z" {
+		t.Errorf("MODE-Z's verb = %q", v)
+	}
+}

@@ -78,6 +78,7 @@ type S struct {
 	conns     []*Conn
 	scratches []*scratch
 	outside   []outsidePath // names PathIn gave out
+	watched   bool          // the feature's first command has been answered (watchFeature)
 	cleanups  []func()
 }
 
@@ -271,6 +272,38 @@ func (s *S) Connect(t Target) (*Conn, []Reply, error) {
 		}
 	}
 	return c, greeting, nil
+}
+
+// housekeeper opens one of the harness's own connections (feature probes, scratch directories):
+// marked before the greeting, so that nothing said on it counts as the scenario's own findings
+// or reply steps, and logged in unless login is false.
+func (s *S) housekeeper(t Target, login bool) (*Conn, error) {
+	s.rec.housekeeping(len(s.conns) + 1)
+	c, greeting, err := s.Connect(t)
+	if err != nil {
+		return nil, err
+	}
+	c.housekeeping = true
+	if last := greeting[len(greeting)-1]; last.Code != 220 {
+		c.Close()
+		return nil, fmt.Errorf("the greeting was %s", last)
+	}
+	if login {
+		if err := c.Login(t.User, t.Password, ""); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// mustHousekeeper is housekeeper for steps the scenario cannot do without.
+func (s *S) mustHousekeeper(t Target, login bool) *Conn {
+	c, err := s.housekeeper(t, login)
+	if err != nil {
+		ginkgo.Fail(withRequirement(err.Error()), 2)
+	}
+	return c
 }
 
 // Login opens a control connection and logs in as the target's user.

@@ -53,15 +53,11 @@ type outsidePath struct {
 // removeOutside deletes what PathIn names the server created after all.
 func (s *S) removeOutside() {
 	for _, o := range s.outside {
-		c, _, err := s.Connect(o.target)
-		if err == nil {
-			err = c.Login(o.target.User, o.target.Password, "")
-		}
+		c, err := s.housekeeper(o.target, true)
 		if err != nil {
 			s.Note("could not check %s: %v", o.path, err)
 			continue
 		}
-		c.markHousekeeping()
 		if r, err := c.TryCmd("DELE %s", o.path); err == nil && r.Class() != 2 {
 			c.TryCmd("RMD %s", o.path)
 		}
@@ -92,8 +88,7 @@ func (s *S) scratchOn(t Target) *scratch {
 	if !s.Spec.Writes {
 		ginkgo.Fail(fmt.Sprintf("internal error: scenario %s writes but is not marked Writes", s.Spec.ID), 1)
 	}
-	c := s.LoginAs(t, t.User, t.Password, "")
-	c.markHousekeeping()
+	c := s.mustHousekeeper(t, true)
 	name := ScratchPrefix + strings.ToLower(s.Spec.ID) + "-" + randomHex(4)
 	sc := &scratch{target: t, dir: path.Join(t.Scratch, name)}
 	r := c.Cmd("MKD %s", sc.dir)
@@ -180,15 +175,11 @@ func (sc *scratch) remove(s *S) {
 		s.Note("the server has no MKD; files named %s* in %s may remain", sc.prefix, sc.dir)
 		return
 	}
-	c, _, err := s.Connect(sc.target)
-	if err == nil {
-		err = c.Login(sc.target.User, sc.target.Password, "")
-	}
+	c, err := s.housekeeper(sc.target, true)
 	if err != nil {
 		s.Note("could not clean up %s: %v", sc.dir, err)
 		return
 	}
-	c.markHousekeeping()
 	if left := removeTree(c, sc.dir, sc.dir, 0); len(left) > 0 {
 		s.Note("could not remove from the target: %s", strings.Join(left, ", "))
 	}
@@ -252,7 +243,7 @@ func CleanupStale(t Target, timeout time.Duration) (removed, left []string, err 
 		return nil, nil, err
 	}
 	defer c.Close()
-	c.markHousekeeping()
+	c.housekeeping = true
 	if err := c.Login(t.User, t.Password, ""); err != nil {
 		return nil, nil, err
 	}

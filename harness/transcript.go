@@ -57,6 +57,13 @@ func (r *recorder) step(conn int, command string, code int, continued bool) {
 	r.steps = append(r.steps, Step{Conn: conn, Command: command, Codes: []int{code}})
 }
 
+// isHousekeeping reports whether conn is the harness's own.
+func (r *recorder) isHousekeeping(conn int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hk[conn]
+}
+
 // housekeeping marks a connection as the harness's own.
 func (r *recorder) housekeeping(conn int) {
 	r.mu.Lock()
