@@ -275,3 +275,22 @@ func TestAnySuccessWhereTheRFCNamesNone(t *testing.T) {
 		t.Errorf("200 to EPSV (RFC 2428 names 229) should warn: %+v", f)
 	}
 }
+
+func TestSendInterruptMarksTheDMUrgent(t *testing.T) {
+	got := make(chan []byte, 1)
+	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
+		c.Write([]byte("220 hi\r\n"))
+		// With SO_OOBINLINE unset, the urgent byte is left out of the normal stream: what
+		// arrives inline is IAC IP IAC, then the ABOR line.
+		line, _ := r.ReadString('\n')
+		got <- []byte(line)
+	})
+	c, _ := dialTest(t, tg, 2*time.Second)
+	if err := c.SendInterrupt(); err != nil {
+		t.Fatal(err)
+	}
+	c.WriteLine("ABOR")
+	if line := <-got; string(line) != "\xff\xf4\xffABOR\r\n" {
+		t.Fatalf("inline bytes %q: the DM should have been urgent, not inline", line)
+	}
+}

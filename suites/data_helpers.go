@@ -34,17 +34,6 @@ func (r deadlineReader) Read(p []byte) (int, error) {
 	return r.nc.Read(p)
 }
 
-// rawData is a data connection the harness cannot set up (LPSV, RFC 1639), which the scenario
-// opened itself, to the control connection c's peer only.
-type rawData struct {
-	s  *S
-	c  *Conn
-	nc net.Conn
-}
-
-// readAll reads the data connection to its end (stream mode: the server closes it).
-func (d *rawData) readAll() ([]byte, error) { return io.ReadAll(readerOf(d.s, d.nc)) }
-
 // begin sends a transfer command over d and expects it to start (125 or 150) with the data
 // connection open: the scenario then moves the data itself through d.NetConn(). Block and
 // compressed mode need that, since the end of the file is in the data and the server may keep

@@ -178,16 +178,10 @@ func readRest(s *S, nc net.Conn) []byte {
 	return got
 }
 
-// telnetIPSynch is the Telnet "Interrupt Process" then the "Synch" (IAC IP, IAC DM) that RFC 959
-// §4.1.3 tells clients to send before ABOR and STAT during a transfer. Go has no TCP urgent
-// data, so the DM goes inline, not marked urgent; servers that read the control connection
-// while a transfer runs must take it in stride.
-var telnetIPSynch = []byte{255, 244, 255, 242}
-
-// sendIPSynch sends the Telnet IP and Synch sequence and notes how.
-func sendIPSynch(s *S, c *Conn) {
-	s.Note("sending Telnet IP and Synch (IAC IP, IAC DM) inline: TCP urgent data is not available in Go")
-	c.SendRaw(telnetIPSynch, "")
+// sendIPSynch sends the Telnet IP and Synch sequence that RFC 959 §4.1.3 tells clients to send
+// before ABOR and STAT during a transfer (the DM as TCP urgent data; inline over TLS).
+func sendIPSynch(c *Conn) {
+	ExpectWithOffset(1, c.SendInterrupt()).To(Succeed(), "sending the Telnet IP and Synch")
 }
 
 // ---- restart ----

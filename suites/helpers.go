@@ -54,6 +54,18 @@ func loginOn(s *S, rc ResolvedCondition) *Conn {
 	return s.LoginAs(rc.Target, rc.Target.User, rc.Target.Password, rc.Account)
 }
 
+// loginAgain logs in as the target's user on c, which has logged out or never logged in (after
+// REIN, AUTH or HOST), and expects the login to complete; when says when, for the message.
+func loginAgain(s *S, c *Conn, when string) {
+	t := s.Settings.Target
+	ExpectWithOffset(1, c.Login(t.User, t.Password, "")).To(Succeed(), "logging in %s", when)
+}
+
+// mkdir creates dir with MKD and expects 257.
+func mkdir(c *Conn, dir string) {
+	ExpectWithOffset(1, c.Cmd("MKD %s", dir)).To(HaveReplyCode(257), setupStep("MKD %s", dir))
+}
+
 // ---- data to send and compare ----
 
 // randomBytes returns n random bytes: content no server could produce by accident.
@@ -118,11 +130,6 @@ func kindFor(s *S, c *Conn) DataKind {
 	}
 }
 
-// dataKindFor is kindFor under the name the TLS scenarios use.
-//
-// Deprecated: use kindFor; kept until rfc4217_*.go switch.
-func dataKindFor(s *S, c *Conn) DataKind { return kindFor(s, c) }
-
 // openData sets up a data connection of the given kind. A refusal or an unusable setup reply
 // fails the scenario with its requirement.
 func openData(c *Conn, kind DataKind) *Data {
@@ -138,13 +145,6 @@ func dataFor(s *S, c *Conn) *Data {
 	d := openData(c, kindFor(s, c))
 	s.Defer(d.Close)
 	return d
-}
-
-// retrieve is Conn.Retrieve under the name the TLS scenarios use.
-//
-// Deprecated: use Conn.Retrieve; kept until rfc4217_*.go switch.
-func retrieve(c *Conn, kind DataKind, format string, args ...any) Transfer {
-	return c.Retrieve(kind, format, args...)
 }
 
 // expectTransferred checks the replies of a transfer that must succeed: a 125 or 150, the data

@@ -41,11 +41,7 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Level:    Must,
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
-		c := s.DialClear()
-		r, err := c.Auth("tls")
-		Expect(err).NotTo(HaveOccurred(), "the TLS handshake after AUTH tls")
-		Expect(r).To(HaveReplyCode(234), "AUTH tls names the mechanism TLS")
-		Expect(c.Cmd("NOOP")).To(HaveReplyCode(200), "a command over the new TLS session")
+		expectAuthTLS(s, "tls", "the mechanism name is case-insensitive: tls is TLS")
 	})
 
 	Scenario(Spec{
@@ -60,16 +56,11 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
 		c := loginClear(s)
-		r, err := c.Auth("TLS")
-		Expect(err).NotTo(HaveOccurred(), "the TLS handshake after AUTH TLS")
-		if r.Code != 234 {
-			Skip("the server does not accept AUTH TLS after a login (" + r.String() + "); RFC 4217 §12.1 leaves the order to it")
-		}
-		t := s.Settings.Target
-		r = c.Cmd("CWD %s", t.Scratch)
+		authAfterLogin(c)
+		r := c.Cmd("CWD %s", s.Settings.Target.Scratch)
 		Expect(r).NotTo(BePositiveCompletion(), "the login before AUTH TLS must not carry over: CWD needs a new login")
 		Expect(r).To(HaveReplyCode(530), "CWD before the new login")
-		Expect(c.Login(t.User, t.Password, "")).To(Succeed(), "logging in again over TLS")
+		loginAgain(s, c, "again over TLS")
 	})
 
 	Scenario(Spec{
@@ -150,7 +141,7 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Feature:  "PROT",
 	}, func(s *S) {
 		c := s.LoginTLS()
-		Expect(c.Cmd("PBSZ 0")).To(HaveReplyCode(200), "PBSZ 0 before PROT")
+		pbsz0(c)
 		for _, level := range []string{"S", "E"} {
 			r := c.Cmd("PROT %s", level)
 			Expect(r).To(HaveReplyCode(536, 504), "RFC 4217 §9: \"only Private (use TLS) and Clear (don't use TLS) are used\"")
@@ -169,7 +160,7 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Feature:  "PROT",
 	}, func(s *S) {
 		c := s.LoginTLS()
-		Expect(c.Cmd("PBSZ 0")).To(HaveReplyCode(200), "PBSZ 0 before PROT")
+		pbsz0(c)
 		Expect(c.Cmd("PROT X")).To(HaveReplyCode(504), "X is none of C, S, E, P")
 	})
 
@@ -210,7 +201,7 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Codes:    []int{234, 503},
 		Section:  "2228:3",
 		Also:     []string{"4217:4.2"},
-		Quote:    "If the server has not yet received an AUTH command, or if a prior security data exchange completed, but the security state has not been reset with an AUTH command, it should respond with reply code 503.",
+		Quote:    "The ADAT command must be preceded by a successful AUTH command, and cannot be issued once a security data exchange completes (successfully or unsuccessfully), unless it is preceded by an AUTH command to reset the security state.",
 		Level:    Must,
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
@@ -227,7 +218,7 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		Commands: []string{"MIC", "CONF", "ENC"},
 		Codes:    []int{503, 502},
 		Section:  "2228:3",
-		Quote:    "If the server has not completed a security data exchange with the client, it should respond with a 503 reply code.",
+		Quote:    "This command must be preceded by a successful security data exchange.",
 		Level:    Must,
 	}, func(s *S) {
 		c := loginClear(s)

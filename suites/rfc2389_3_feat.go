@@ -25,6 +25,16 @@ func featReply(s *S) Reply {
 	return r
 }
 
+// featListing asks FEAT on a new, logged-in connection; ok is false when the server answered the
+// single-line no-features reply, which has no feature listing to judge.
+func featListing(s *S) (r Reply, ok bool) {
+	r = featReply(s)
+	if !r.Multiline() {
+		s.Note("FEAT answered the single-line no-features reply: %s", r)
+	}
+	return r, r.Multiline()
+}
+
 // featureLines are the feature lines of a FEAT reply, without their leading space.
 func featureLines(r Reply) []string {
 	if len(r.Lines) < 3 {
@@ -57,19 +67,19 @@ func featParams(s *S, keyword string) string {
 	return p
 }
 
-// featProbes are extensions whose commands a logged-in client can try harmlessly, with the
-// FEAT line that must announce them; a reply other than 500 or 502 means the command exists.
-var featProbes = []struct{ command, keyword string }{
-	{"SIZE", "SIZE"},     // RFC 3659 §4.3
-	{"MDTM", "MDTM"},     // RFC 3659 §3.3
-	{"MLST", "MLST"},     // RFC 3659 §7.8
-	{"EPRT", "EPRT"},     // RFC 2428 (FEAT lines per RFC 2389 §3.2)
-	{"EPSV", "EPSV"},     //
-	{"LANG", "LANG"},     // RFC 2640 §4.3
-	{"HOST", "HOST"},     // RFC 7151 §3.4 (503 after login: it exists)
-	{"AUTH", "AUTH"},     // RFC 4217 §6: "AUTH TLS"
-	{"LPSV", ""},         // RFC 1639 defines no FEAT line
-	{"MODE Z", "MODE Z"}, // deflate draft §3.5
+// featProbes are the extensions whose commands a logged-in client can try harmlessly, each the
+// keyword of the FEAT line that must announce it: a reply other than 500 or 502 (or 504 to
+// MODE Z) means the server implements it.
+var featProbes = []string{
+	"SIZE",   // RFC 3659 §4.3
+	"MDTM",   // RFC 3659 §3.3
+	"MLST",   // RFC 3659 §7.8
+	"EPRT",   // RFC 2428 (FEAT lines per RFC 2389 §3.2)
+	"EPSV",   //
+	"LANG",   // RFC 2640 §4.3
+	"HOST",   // RFC 7151 §3.4 (503 after login: it exists)
+	"AUTH",   // RFC 4217 §6: "AUTH TLS"
+	"MODE Z", // deflate draft §3.5 (RFC 1639's LPRT and LPSV have no FEAT line)
 }
 
 var _ = Describe("RFC 2389 §3 FEAT", func() {
@@ -83,9 +93,8 @@ var _ = Describe("RFC 2389 §3 FEAT", func() {
 		Level:    Must,
 		Feature:  "FEAT",
 	}, func(s *S) {
-		r := featReply(s)
-		if !r.Multiline() {
-			s.Note("FEAT answered the single-line no-features reply: %s", r)
+		r, ok := featListing(s)
+		if !ok {
 			return
 		}
 		for _, l := range r.Lines[1 : len(r.Lines)-1] {
@@ -104,9 +113,8 @@ var _ = Describe("RFC 2389 §3 FEAT", func() {
 		Level:    Must,
 		Feature:  "FEAT",
 	}, func(s *S) {
-		r := featReply(s)
-		if !r.Multiline() {
-			Expect(r.Lines).To(HaveLen(1), "the no-features reply is one line (RFC 2389 §3.2)")
+		r, ok := featListing(s)
+		if !ok {
 			return
 		}
 		last := r.Lines[len(r.Lines)-1]
@@ -126,20 +134,17 @@ var _ = Describe("RFC 2389 §3 FEAT", func() {
 	}, func(s *S) {
 		lines := featureLines(featReply(s))
 		c := s.Login()
-		for _, p := range featProbes {
-			if p.keyword == "" {
-				continue
-			}
-			r := c.Cmd("%s", p.command)
-			if r.Code == 500 || r.Code == 502 || p.command == "MODE Z" && r.Code == 504 {
+		for _, cmd := range featProbes {
+			r := c.Cmd("%s", cmd)
+			if r.Code == 500 || r.Code == 502 || cmd == "MODE Z" && r.Code == 504 {
 				continue // not implemented: nothing to list
 			}
-			if p.command == "MODE Z" && r.Class() == 2 {
+			if cmd == "MODE Z" && r.Class() == 2 {
 				c.Cmd("MODE S")
 			}
-			_, listed := featLine(lines, p.keyword)
+			_, listed := featLine(lines, cmd)
 			Expect(listed).To(BeTrue(), "%s answered %s, so the server implements it, but FEAT does not list %q:\n%s",
-				p.command, r, p.keyword, strings.Join(lines, "\n"))
+				cmd, r, cmd, strings.Join(lines, "\n"))
 		}
 	})
 

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,12 +19,28 @@ import (
 // protocolList is the end of a 522 text: "<text without parentheses> (prot1,prot2,...,protn)".
 var protocolList = regexp.MustCompile(`^[^()]*\((\d+(?:,\d+)*)\)\s*$`)
 
-// expectProtocolList checks a 522 text and returns the protocols it names.
-func expectProtocolList(r Reply) []string {
+// unsupportedProtocol is address family 3 (NSAP, RFC 1700): one no FTP server speaks.
+const unsupportedProtocol = 3
+
+// ownProtocol is the RFC 2428 protocol number of the control connection: 1 IPv4, 2 IPv6.
+func ownProtocol(c *Conn) int {
+	if c.LocalAddr().IP.To4() != nil {
+		return 1
+	}
+	return 2
+}
+
+// expect522 checks the reply to an EPRT or EPSV that named a protocol the server does not
+// support: 522, its text ending with the list of the protocols the server supports (RFC 2428
+// §2), among them the protocol of this very connection.
+func expect522(c *Conn, r Reply) {
+	ExpectWithOffset(1, r).To(HaveReplyCode(522))
 	m := protocolList.FindStringSubmatch(r.Text())
 	ExpectWithOffset(1, m).NotTo(BeNil(),
 		"the 522 text must be <text stating that the network protocol is unsupported> (prot1,prot2,...,protn), the text without '(' and ')' (RFC 2428 §2); got %q", r.Text())
-	return strings.Split(m[1], ",")
+	own := strconv.Itoa(ownProtocol(c))
+	ExpectWithOffset(1, strings.Split(m[1], ",")).To(ContainElement(own),
+		"the 522 list (%s) must name the protocols the server supports, among them %s, the protocol of this very connection", m[1], own)
 }
 
 // requireIPv6 skips a scenario whose control connection is not IPv6.
@@ -31,6 +48,17 @@ func requireIPv6(c *Conn) {
 	if c.RemoteAddr().IP.To4() != nil {
 		Skip("the target has no IPv6: the control connection is " + c.RemoteAddr().String() + " (give an IPv6 target, ftp://user:pass@[::1]:port/, to run it)")
 	}
+}
+
+// expectIPv6Listing is the IPv6 data connection of EPRT-002 and EPSV-004: on an IPv6 control
+// connection, kind's setup command answers code, and a LIST runs over the connection it set up.
+func expectIPv6Listing(s *S, kind DataKind, code int) {
+	c := s.Login()
+	requireIPv6(c)
+	d, r := c.Data(kind)
+	ExpectWithOffset(1, r).To(HaveReplyCode(code), "%s on an IPv6 control connection", kind)
+	defer d.Close()
+	expectTransferred(d.Run("LIST", nil, false), fmt.Sprintf("LIST over %s on IPv6", kind))
 }
 
 var _ = Describe("RFC 2428 §2 The EPRT Command", func() {
@@ -45,14 +73,7 @@ var _ = Describe("RFC 2428 §2 The EPRT Command", func() {
 		Feature:  "EPRT",
 	}, func(s *S) {
 		c := s.Login()
-		// Address family 3 (NSAP, RFC 1700) is one no FTP server speaks.
-		r := c.Cmd("EPRT |3|%s|%d|", c.LocalAddr().IP, 50000)
-		Expect(r).To(HaveReplyCode(522))
-		own := "1"
-		if c.LocalAddr().IP.To4() == nil {
-			own = "2"
-		}
-		Expect(expectProtocolList(r)).To(ContainElement(own), "the list names the protocol of this very connection")
+		expect522(c, c.Cmd("EPRT |%d|%s|%d|", unsupportedProtocol, c.LocalAddr().IP, 50000))
 	})
 
 	Scenario(Spec{
@@ -65,14 +86,7 @@ var _ = Describe("RFC 2428 §2 The EPRT Command", func() {
 		Level:    Must,
 		Feature:  "EPRT",
 	}, func(s *S) {
-		c := s.Login()
-		requireIPv6(c)
-		d, r := c.Data(EPRT)
-		Expect(r.Command).To(HavePrefix("EPRT |2|"), setupStep("the harness's EPRT for an IPv6 connection"))
-		Expect(r).To(HaveReplyCode(200))
-		Expect(d).NotTo(BeNil())
-		defer d.Close()
-		expectTransferred(d.Run("LIST", nil, false), "LIST after EPRT |2|")
+		expectIPv6Listing(s, EPRT, 200) // the harness's EPRT names af 2 on an IPv6 connection
 	})
 
 	Scenario(Spec{
@@ -86,10 +100,11 @@ var _ = Describe("RFC 2428 §2 The EPRT Command", func() {
 		Feature:  "EPRT",
 	}, func(s *S) {
 		c := s.Login()
+		ip := c.LocalAddr().IP.String()
 		for _, arg := range []string{
-			"|1|" + c.LocalAddr().IP.String() + "|",                      // no port
-			"|1|" + c.LocalAddr().IP.String() + "|port|",                 // not a number
-			"1," + c.LocalAddr().IP.String() + "," + strconv.Itoa(50000), // no delimiters
+			"|1|" + ip + "|",      // no port
+			"|1|" + ip + "|port|", // not a number
+			"1," + ip + ",50000",  // no delimiters
 		} {
 			Expect(c.Cmd("EPRT %s", arg)).To(HaveReplyCode(501, 500), "EPRT %s", arg)
 		}

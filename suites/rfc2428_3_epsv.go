@@ -9,15 +9,6 @@ import (
 )
 
 // RFC 2428 §3: EPSV, EPSV <net-prt>, EPSV ALL. The basic EPSV transfer is DATA-040's.
-
-// ownProtocol is the RFC 2428 protocol number of the control connection: 1 IPv4, 2 IPv6.
-func ownProtocol(c *Conn) int {
-	if c.LocalAddr().IP.To4() != nil {
-		return 1
-	}
-	return 2
-}
-
 var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 	Scenario(Spec{
 		ID:       "EPSV-001",
@@ -33,7 +24,7 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 		r := c.Cmd("EPSV %d", ownProtocol(c))
 		Expect(r).To(HaveReplyCode(229))
 		_, err := ParseEPSV(r.Text())
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), "the 229 reply must name the port it listens on as (<d><d><d>port<d>) (RFC 2428 §3)")
 	})
 
 	Scenario(Spec{
@@ -48,9 +39,7 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 		Feature:  "EPSV",
 	}, func(s *S) {
 		c := s.Login()
-		r := c.Cmd("EPSV 3") // address family 3 (NSAP): no FTP server speaks it
-		Expect(r).To(HaveReplyCode(522))
-		expectProtocolList(r)
+		expect522(c, c.Cmd("EPSV %d", unsupportedProtocol))
 	})
 
 	Scenario(Spec{
@@ -65,20 +54,18 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 		Feature:  "EPSV",
 	}, func(s *S) {
 		c := s.Login()
-		r := c.Cmd("EPSV ALL")
 		// RFC 2428 gives EPSV ALL no reply code of its own: 200 (command okay) or 229 (EPSV's).
-		Expect(r).To(HaveReplyCode(200, 229), "EPSV ALL must be accepted")
+		Expect(c.Cmd("EPSV ALL")).To(HaveReplyCode(200, 229), "EPSV ALL must be accepted")
 		local := c.LocalAddr().IP
 		refused := []string{"EPRT " + EprtArgument(local, 50000)}
 		if local.To4() != nil {
 			refused = append(refused, "PORT "+PortArgument(local, 50000), "PASV")
 		}
 		for _, line := range refused {
-			r := c.Cmd("%s", line)
-			Expect(r.Class()).To(BeNumerically(">=", 4), "after EPSV ALL, %s must be rejected; it answered %s", line, r)
+			expectRefused(c.Cmd("%s", line), "after EPSV ALL, "+line+" must be rejected")
 		}
 		d, r := c.Data(EPSV)
-		Expect(d).NotTo(BeNil(), "after EPSV ALL, EPSV must still work: %s", r)
+		Expect(r).To(HaveReplyCode(229), "after EPSV ALL, EPSV must still work")
 		defer d.Close()
 		expectTransferred(d.Run("LIST", nil, false), "LIST over EPSV after EPSV ALL")
 	})
@@ -93,12 +80,6 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 		Level:    Must,
 		Feature:  "EPSV",
 	}, func(s *S) {
-		c := s.Login()
-		requireIPv6(c)
-		d, r := c.Data(EPSV)
-		Expect(r).To(HaveReplyCode(229))
-		Expect(d).NotTo(BeNil())
-		defer d.Close()
-		expectTransferred(d.Run("LIST", nil, false), "LIST over EPSV on IPv6")
+		expectIPv6Listing(s, EPSV, 229)
 	})
 })

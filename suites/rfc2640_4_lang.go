@@ -16,25 +16,31 @@ import (
 // langTagPattern is lang-tag = Primary-tag *( "-" Sub-tag ), each 1*8ALPHA (RFC 2640 §4.2).
 var langTagPattern = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z]{1,8})*$`)
 
-// langFeat is the FEAT LANG line's lang-fact: the tags, and the one marked current ("" if none).
+// langFeat is the FEAT LANG line's lang-fact (RFC 2640 §4.3): its tags, and those marked
+// current with "*" (at most one, when the server follows the RFC).
 type langFeat struct {
-	tags    []string
-	current string
-	raw     string
+	tags   []string // as listed, without the asterisk
+	marked []string
+	raw    string
 }
 
-// langFeature reads the target's FEAT LANG line.
-func langFeature(s *S) langFeat {
-	params, _ := featLine(featureLines(featReply(s)), "LANG")
+// parseLangFeat reads the parameters of a FEAT LANG line.
+func parseLangFeat(params string) langFeat {
 	lf := langFeat{raw: params}
 	for _, t := range strings.Split(params, ";") {
 		tag, star := strings.CutSuffix(t, "*")
 		lf.tags = append(lf.tags, tag)
 		if star {
-			lf.current = tag
+			lf.marked = append(lf.marked, tag)
 		}
 	}
 	return lf
+}
+
+// langFeature reads the target's FEAT LANG line.
+func langFeature(s *S) langFeat {
+	params, _ := featLine(featureLines(featReply(s)), "LANG")
+	return parseLangFeat(params)
 }
 
 var _ = Describe("RFC 2640 §4 Language Support", func() {
@@ -50,15 +56,10 @@ var _ = Describe("RFC 2640 §4 Language Support", func() {
 	}, func(s *S) {
 		lf := langFeature(s)
 		Expect(lf.raw).NotTo(BeEmpty(), `Lang-feat = SP "LANG" SP lang-fact CRLF: no language tag after LANG`)
-		stars := 0
-		for _, t := range strings.Split(lf.raw, ";") {
-			tag, star := strings.CutSuffix(t, "*")
-			Expect(tag).To(MatchRegexp(langTagPattern.String()), "FEAT LANG %s: %q is not a lang-tag (RFC 2640 §4.3)", lf.raw, t)
-			if star {
-				stars++
-			}
+		for _, tag := range lf.tags {
+			Expect(tag).To(MatchRegexp(langTagPattern.String()), "FEAT LANG %s: %q is not a lang-tag (RFC 2640 §4.3)", lf.raw, tag)
 		}
-		Expect(stars).To(BeNumerically("<=", 1), "FEAT LANG %s: the asterisk marks the one current language", lf.raw)
+		Expect(len(lf.marked)).To(BeNumerically("<=", 1), "FEAT LANG %s: the asterisk marks the one current language, but %d tags carry it", lf.raw, len(lf.marked))
 	})
 
 	Scenario(Spec{
@@ -72,9 +73,9 @@ var _ = Describe("RFC 2640 §4 Language Support", func() {
 		Feature:  "LANG",
 	}, func(s *S) {
 		lf := langFeature(s)
-		tag := lf.current
-		if tag == "" {
-			tag = lf.tags[0]
+		tag := lf.tags[0]
+		if len(lf.marked) > 0 {
+			tag = lf.marked[0]
 		}
 		c := s.Dial()
 		Expect(c.Cmd("LANG %s", tag)).To(HaveReplyCode(200), "FEAT LANG %s", lf.raw)
@@ -146,10 +147,8 @@ var _ = Describe("RFC 2640 §4 Language Support", func() {
 		r := c.Cmd("FEAT")
 		Expect(r).To(HaveReplyCode(211))
 		params, _ := featLine(featureLines(r), "LANG")
-		for _, t := range strings.Split(params, ";") {
-			if name, star := strings.CutSuffix(t, "*"); star {
-				Expect(strings.EqualFold(name, tag)).To(BeTrue(), "after LANG %s, FEAT marks %s as current: LANG %s", tag, name, params)
-			}
+		for _, marked := range parseLangFeat(params).marked {
+			Expect(strings.EqualFold(marked, tag)).To(BeTrue(), "after LANG %s, FEAT marks %s as current: LANG %s", tag, marked, params)
 		}
 	})
 })

@@ -35,7 +35,7 @@ var _ = Describe("RFC 3659 §3 File Modification Time (MDTM)", func() {
 		Expect(r.Lines).To(HaveLen(1), "multi-line responses are not permitted")
 		m := mdtmReply.FindStringSubmatch(r.Lines[0])
 		Expect(m).NotTo(BeNil(), `mdtm-response = "213" SP time-val CRLF; got %q`, r.Lines[0])
-		Expect(checkTimeVal(m[1])).To(Succeed())
+		Expect(checkTimeVal(m[1])).To(Succeed(), "the time-val %s of %q", m[1], r.Lines[0])
 	})
 
 	Scenario(Spec{
@@ -57,8 +57,9 @@ var _ = Describe("RFC 3659 §3 File Modification Time (MDTM)", func() {
 		if !ok {
 			Skip("MLST gives no modify fact by default: " + e.Line)
 		}
-		m := mdtmReply.FindStringSubmatch(c.Cmd("MDTM %s", s.Path("when.txt")).Lines[0])
-		Expect(m).NotTo(BeNil(), setupStep("MDTM %s", s.Path("when.txt")))
+		r := c.Cmd("MDTM %s", s.Path("when.txt"))
+		m := mdtmReply.FindStringSubmatch(r.Lines[0])
+		Expect(m).NotTo(BeNil(), setupStep("MDTM %s answered %s, not 213 and a time-val (MDTM-001 judges that)", s.Path("when.txt"), r))
 		Expect(m[1][:14]).To(Equal(modify[:min(14, len(modify))]), "MDTM says %s, MLST's modify fact %s", m[1], modify)
 	})
 

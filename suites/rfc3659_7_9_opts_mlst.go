@@ -131,7 +131,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		Expect(r).To(HaveReplyCode(250))
 		Expect(len(r.Lines)).To(BeNumerically(">=", 3), "MLST's control-response (RFC 3659 §7.2): %s", r)
 		Expect(r.Lines[1]).To(MatchRegexp(`^  [^ ]`), "no facts chosen: the entry line is two spaces, then the name")
-		Expect(strings.TrimPrefix(r.Lines[1], "  ")).To(HaveSuffix("bare.txt"))
+		Expect(strings.TrimPrefix(r.Lines[1], "  ")).To(HaveSuffix("bare.txt"), "the entry line %q names the file MLST asked for", r.Lines[1])
 	})
 
 	Scenario(Spec{
@@ -176,7 +176,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		upload(s, c, s.Path("kept.txt"), []byte("x"))
 		Expect(c.Cmd("OPTS MLST %s;", facts[0])).To(HaveReplyCode(200), setupStep("OPTS MLST %s;", facts[0]))
 		r := c.Cmd("OPTS MLST fish cakes;")
-		Expect(r.Class()).To(BeNumerically(">=", 4), "a space cannot appear in the fact list: an error response")
+		expectRefused(r, "a space cannot appear in the fact list: OPTS MLST must get an error response")
 		s.Prefer(r, 501)
 		e := mlstEntries(c.Cmd("MLST %s", s.Path("kept.txt")))[0]
 		Expect(factsOf(e)).To(Equal(facts), "the refused OPTS MLST must leave %s chosen: %q", facts[0], e.Line)

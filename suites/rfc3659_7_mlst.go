@@ -122,7 +122,7 @@ func mlstEntries(r Reply) []mlsxEntry {
 	for _, l := range r.Lines[1 : len(r.Lines)-1] {
 		ExpectWithOffset(1, l).To(HavePrefix(" "), "each MLST entry line starts with one space (RFC 3659 §7.2): %q", l)
 		e, err := parseMLSx(l[1:])
-		ExpectWithOffset(1, err).NotTo(HaveOccurred())
+		ExpectWithOffset(1, err).NotTo(HaveOccurred(), "MLST's entry (RFC 3659 §7.2, §7.4, §7.5)")
 		out = append(out, e)
 	}
 	return out
@@ -132,14 +132,12 @@ func mlstEntries(r Reply) []mlsxEntry {
 func mlsdEntries(s *S, c *Conn, dir string) []mlsxEntry {
 	cmd := strings.TrimSpace("MLSD " + dir)
 	t := listing(s, c, "%s", cmd)
-	ExpectWithOffset(1, t.First()).To(HaveReplyCode(125, 150), "%s", cmd)
-	ExpectWithOffset(1, t.DataErr).NotTo(HaveOccurred(), "%s: the data connection", cmd)
-	ExpectWithOffset(1, t).To(HaveReplyCode(226, 250), "%s", cmd)
+	expectTransferred(t, cmd)
 	ExpectWithOffset(1, bareLF(t.Data)).To(BeFalse(), "%s: every entry ends in CRLF (data-response = *( entry CRLF ), RFC 3659 §7.2): %q", cmd, head(t.Data, 200))
 	var out []mlsxEntry
 	for _, l := range listLines(t.Data) {
 		e, err := parseMLSx(l)
-		ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%s", cmd)
+		ExpectWithOffset(1, err).NotTo(HaveOccurred(), "an entry of %s (RFC 3659 §7.2, §7.4, §7.5)", cmd)
 		out = append(out, e)
 	}
 	return out
@@ -173,10 +171,8 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, s.Path("entry.txt"), []byte("twelve bytes"))
+		put(s, c, s.Path("entry.txt"), []byte("twelve bytes"))
 		entries := mlstEntries(c.Cmd("MLST %s", s.Path("entry.txt")))
-		Expect(entries).NotTo(BeEmpty())
 		for _, e := range entries[1:] {
 			// More entries only for a file with several types, each with the same pathname.
 			Expect(e.Name).To(Equal(entries[0].Name), "MLST sent more than one entry, and not for the same pathname (RFC 3659 §7.2)")
@@ -196,9 +192,8 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		typeImage(c)
 		data := []byte("twelve bytes")
-		upload(s, c, s.Path("facts.txt"), data)
+		put(s, c, s.Path("facts.txt"), data)
 		e := mlstEntries(c.Cmd("MLST %s", s.Path("facts.txt")))[0]
 		Expect(path.Base(e.Name)).To(Equal("facts.txt"), "the entry names the file asked for (RFC 3659 §7.3.1); %q", e.Line)
 		if t, ok := e.Facts["type"]; ok {
@@ -221,9 +216,8 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		typeImage(c)
-		Expect(c.Cmd("MKD %s", s.Path("sub"))).To(HaveReplyCode(257), setupStep("MKD"))
-		upload(s, c, s.Path("sub/named.txt"), []byte("x"))
+		mkdir(c, s.Path("sub"))
+		put(s, c, s.Path("sub/named.txt"), []byte("x"))
 		chdir(c, s.Scratch())
 		e := mlstEntries(c.Cmd("MLST sub/named.txt"))[0]
 		Expect(e.Name).To(BeElementOf("sub/named.txt", s.Path("sub/named.txt")),
@@ -242,7 +236,7 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		Expect(c.Cmd("MKD %s", s.Path("adir"))).To(HaveReplyCode(257), setupStep("MKD"))
+		mkdir(c, s.Path("adir"))
 		e := mlstEntries(c.Cmd("MLST %s", s.Path("adir")))[0]
 		if _, ok := e.Facts["type"]; !ok {
 			Skip("MLST returns no type fact by default (RFC 3659 §7.5.10 only recommends it): " + e.Line)
@@ -263,11 +257,7 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		c := s.Login()
 		missing := missingPath(s)
 		Expect(c.Cmd("MLST %s", missing)).To(HaveReplyCode(550))
-		d, r := c.Data(kindFor(s, c))
-		Expect(d).NotTo(BeNil(), setupStep("data connection: %s", r))
-		defer d.Close()
-		t := d.Run("MLSD "+missing, nil, false)
-		Expect(t.First()).To(HaveReplyCode(550))
+		Expect(listing(s, c, "MLSD %s", missing).First()).To(HaveReplyCode(550))
 	})
 
 	Scenario(Spec{
@@ -301,9 +291,8 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, s.Path("one.txt"), []byte("123"))
-		Expect(c.Cmd("MKD %s", s.Path("two dir"))).To(HaveReplyCode(257), setupStep("MKD"))
+		put(s, c, s.Path("one.txt"), []byte("123"))
+		mkdir(c, s.Path("two dir"))
 		entries := contents(mlsdEntries(s, c, s.Scratch()))
 		Expect(names(entries)).To(Equal([]string{"one.txt", "two dir"}), "MLSD %s", s.Scratch())
 		for _, e := range entries {
@@ -328,11 +317,7 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 	}, func(s *S) {
 		c := s.Login()
 		upload(s, c, s.Path("plain.txt"), []byte("x"))
-		d, r := c.Data(kindFor(s, c))
-		Expect(d).NotTo(BeNil(), setupStep("data connection: %s", r))
-		defer d.Close()
-		t := d.Run("MLSD "+s.Path("plain.txt"), nil, false)
-		Expect(t.First()).To(HaveReplyCode(501))
+		Expect(listing(s, c, "MLSD %s", s.Path("plain.txt")).First()).To(HaveReplyCode(501))
 	})
 
 	Scenario(Spec{
@@ -347,14 +332,13 @@ var _ = Describe("RFC 3659 §7 Listings for Machine Processing (MLST and MLSD)",
 		Writes:   true,
 	}, func(s *S) {
 		c := s.Login()
-		typeImage(c)
-		upload(s, c, s.Path("lines.txt"), []byte("one\ntwo\n"))
+		put(s, c, s.Path("lines.txt"), []byte("one\ntwo\n"))
 		upload(s, c, s.Path("ünïcødé.txt"), []byte("x"))
 		image := listing(s, c, "MLSD %s", s.Scratch())
 		Expect(image).To(HaveReplyCode(226, 250), setupStep("MLSD in TYPE I"))
 		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200), setupStep("TYPE A"))
 		ascii := listing(s, c, "MLSD %s", s.Scratch())
-		Expect(ascii).To(HaveReplyCode(226, 250))
+		Expect(ascii).To(HaveReplyCode(226, 250), "MLSD in TYPE A")
 		expectSameBytes(ascii.Data, image.Data, "MLSD in TYPE A (TYPE I's listing is the reference)")
 		got := download(s, c, s.Path("lines.txt"))
 		Expect(string(got)).To(Equal("one\r\ntwo\r\n"), "after MLSD, TYPE A must still be in force: RETR sends CRLF line ends")

@@ -42,9 +42,7 @@ var _ = Describe("RFC 4217 §10 A discussion of negotiation behaviour", func() {
 	}, func(s *S) {
 		c := s.LoginTLS()
 		protectData(c)
-		d := openData(c, dataKindFor(s, c))
-		defer d.Close()
-		t := d.Clear().Run("STOR "+s.Path("clear.bin"), []byte("this data connection does not speak TLS\r\n"), true)
+		t := dataFor(s, c).Clear().Run("STOR "+s.Path("clear.bin"), []byte("this data connection does not speak TLS\r\n"), true)
 		Expect(t.First()).To(HaveReplyCode(125, 150), "STOR under PROT P")
 		Expect(t).NotTo(BePositiveCompletion(), "no TLS was negotiated on the data connection: the transfer cannot have succeeded")
 		s.Prefer(t.Final(), 522)
@@ -63,15 +61,12 @@ var _ = Describe("RFC 4217 §10 A discussion of negotiation behaviour", func() {
 	}, func(s *S) {
 		cond := s.Condition(CondProtPrivate)
 		c := s.LoginTLSAs(cond.Target, cond.Target.User, cond.Target.Password)
-		Expect(c.Cmd("PBSZ 0")).To(HaveReplyCode(200), "PBSZ 0")
-		d := openData(c, dataKindFor(s, c))
-		t := d.Run("NLST "+cond.Target.Scratch, nil, false)
-		d.Close()
+		pbsz0(c)
+		t := c.Retrieve(kindFor(s, c), "NLST %s", cond.Target.Scratch)
 		Expect(t.First()).To(HaveReplyCode(521, 534), "NLST at protection level Clear, on a server that requires Private: refused before any 1yz")
 		s.Prefer(t.First(), 521)
 		Expect(c.Cmd("PROT P")).To(HaveReplyCode(200), "PROT P")
-		t = retrieve(c, dataKindFor(s, c), "NLST %s", cond.Target.Scratch)
-		expectTransferred(t, "NLST under PROT P")
+		expectTransferred(c.Retrieve(kindFor(s, c), "NLST %s", cond.Target.Scratch), "NLST under PROT P")
 	})
 
 	Scenario(Spec{
@@ -92,7 +87,6 @@ var _ = Describe("RFC 4217 §10 A discussion of negotiation behaviour", func() {
 			r = c.Cmd("PASS %s", cond.Target.Password)
 		}
 		Expect(r).To(HaveReplyCode(530, 534), "a login without TLS, where the server demands it")
-		Expect(c.LoggedIn()).To(BeFalse())
 		s.LoginTLSAs(cond.Target, cond.Target.User, cond.Target.Password)
 	})
 
@@ -109,10 +103,10 @@ var _ = Describe("RFC 4217 §10 A discussion of negotiation behaviour", func() {
 		cond := s.Condition(CondTLSSessionReuse)
 		c := s.LoginTLSAs(cond.Target, cond.Target.User, cond.Target.Password)
 		protectData(c)
-		t := retrieve(c, dataKindFor(s, c), "NLST %s", cond.Target.Scratch)
-		expectTransferred(t, "NLST on a data connection that resumes the control connection's TLS session")
+		expectTransferred(c.Retrieve(kindFor(s, c), "NLST %s", cond.Target.Scratch),
+			"NLST on a data connection that resumes the control connection's TLS session")
 		c.ForgetTLSSessions()
-		t = retrieve(c, dataKindFor(s, c), "NLST %s", cond.Target.Scratch)
+		t := c.Retrieve(kindFor(s, c), "NLST %s", cond.Target.Scratch)
 		Expect(t).To(HaveReplyCode(522), "NLST on a data connection with a new TLS session, where the server insists on reuse")
 	})
 })

@@ -2,7 +2,6 @@ package suites
 
 import (
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	. "github.com/ftpconform/ftpconform/harness"
 )
@@ -19,10 +18,6 @@ var _ = Describe("RFC 4217 §17 Other parameters", func() {
 		Level:    Should,
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
-		c := s.DialClear()
-		r, err := c.Auth("TLS-C")
-		Expect(err).NotTo(HaveOccurred(), "the TLS handshake after AUTH TLS-C")
-		Expect(r).To(HaveReplyCode(234), "AUTH TLS-C")
-		Expect(c.Cmd("NOOP")).To(HaveReplyCode(200), "a command over the new TLS session")
+		expectAuthTLS(s, "TLS-C", "TLS-C is the older name of TLS")
 	})
 })

@@ -19,12 +19,7 @@ var _ = Describe("RFC 4217 §4 Session negotiation on the control port", func() 
 		Level:    Must,
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
-		c := s.DialClear()
-		r, err := c.Auth("TLS")
-		Expect(err).NotTo(HaveOccurred(), "the TLS handshake after 234")
-		Expect(r).To(HaveReplyCode(234), "RFC 4217 §4.2: \"the '334' reply is incorrect\"")
-		Expect(c.TLS()).To(BeTrue())
-		Expect(c.Cmd("NOOP")).To(HaveReplyCode(200), "a command over the new TLS session")
+		expectAuthTLS(s, "TLS", "RFC 4217 §4.2: \"the '334' reply is incorrect\"")
 	})
 
 	Scenario(Spec{
@@ -33,26 +28,20 @@ var _ = Describe("RFC 4217 §4 Session negotiation on the control port", func() 
 		Commands: []string{"AUTH", "TYPE", "CWD", "PWD", "RETR"},
 		Codes:    []int{234, 257, 226},
 		Section:  "4217:4.2",
-		Quote:    "Reset transfer parameters after the AUTH command, including (but are not limited to): user identity, default data ports, TYPE, STRU, MODE, and current working directory.",
+		Quote:    "Additionally, this document specifies that all other transfer parameters (other than the AUTH parameter) must be reset, almost as if a REIN command was issued.",
 		Level:    Must,
 		Feature:  "AUTH-TLS",
 		Writes:   true,
 	}, func(s *S) {
 		c := loginClear(s)
-		home := c.Cmd("PWD")
-		Expect(home).To(HaveReplyCode(257), "PWD after login")
+		home := workingDir(c)
 		p := s.Path("lines.txt")
 		put(s, c, p, []byte("one\ntwo\n")) // leaves TYPE I
-		Expect(c.Cmd("CWD %s", s.Scratch())).To(HaveReplyCode(250), "CWD into the scratch directory")
-		r, err := c.Auth("TLS")
-		Expect(err).NotTo(HaveOccurred(), "the TLS handshake after AUTH TLS")
-		if r.Code != 234 {
-			Skip("the server does not accept AUTH TLS after a login (" + r.String() + "); RFC 4217 §12.1 leaves the order to it")
-		}
-		t := s.Settings.Target
-		Expect(c.Login(t.User, t.Password, "")).To(Succeed(), "logging in again over TLS")
-		Expect(workingDir(c)).To(Equal(PathOf(home)), "the working directory after AUTH TLS and a new login")
-		tr := retrieve(c, dataKindFor(s, c), "RETR %s", p) // no TYPE since AUTH: ASCII
+		chdir(c, s.Scratch())
+		authAfterLogin(c)
+		loginAgain(s, c, "again over TLS")
+		Expect(workingDir(c)).To(Equal(home), "the working directory after AUTH TLS and a new login must be the login's again, %s", home)
+		tr := retrieveFile(s, c, p) // no TYPE since AUTH: ASCII
 		expectTransferred(tr, "RETR after AUTH TLS")
 		Expect(string(tr.Data)).To(Equal("one\r\ntwo\r\n"), "TYPE must be reset to ASCII (RFC 959 §5.1's default), whose end of line is CRLF")
 	})

@@ -22,7 +22,6 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 	}, func(s *S) {
 		c := s.LoginTLS()
 		protectData(c)
-		Expect(c.DataProtected()).To(BeTrue())
 		data := randomBytes(300 << 10)
 		p := s.Path("private.bin")
 		put(s, c, p, data) // the harness negotiates TLS on the data connection: it fails if the server does not
@@ -42,7 +41,6 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		c := s.LoginTLS()
 		protectData(c)
 		Expect(c.Cmd("PROT C")).To(HaveReplyCode(200), "PROT C")
-		Expect(c.DataProtected()).To(BeFalse())
 		listScratchRoot(s, c, "NLST without TLS after PROT C")
 	})
 
@@ -91,9 +89,8 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		Feature:  "PBSZ",
 	}, func(s *S) {
 		c := s.LoginTLS()
-		Expect(c.Cmd("PBSZ 0")).To(HaveReplyCode(200), "PBSZ 0")
-		Expect(c.DataProtected()).To(BeFalse())
-		t := retrieve(c, dataKindFor(s, c), "NLST %s", s.Settings.Target.Scratch)
+		pbsz0(c)
+		t := c.Retrieve(kindFor(s, c), "NLST %s", s.Settings.Target.Scratch)
 		if t.First().Code == 521 || t.First().Code == 534 {
 			s.Note("the server refuses transfers without PROT P (%s), as RFC 4217 §10.2 allows", t.First())
 			return
@@ -115,9 +112,7 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		c := s.LoginTLS()
 		protectData(c)
 		Expect(c.Cmd("REIN")).To(HaveReplyCode(220), "REIN")
-		t := s.Settings.Target
-		Expect(c.Login(t.User, t.Password, "")).To(Succeed(), "logging in again after REIN")
-		Expect(c.DataProtected()).To(BeFalse())
+		loginAgain(s, c, "again after REIN")
 		listScratchRoot(s, c, "NLST after REIN, without TLS on the data connection")
 	})
 })

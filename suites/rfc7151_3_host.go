@@ -2,6 +2,7 @@ package suites
 
 import (
 	"errors"
+	"fmt"
 
 	. "github.com/onsi/gomega"
 
@@ -30,11 +31,8 @@ func otherLiteral(c *Conn) string {
 	return "[2001:db8::1]"
 }
 
-// loginAfterHost logs in on a connection that sent HOST, expecting 230.
-func loginAfterHost(s *S, c *Conn) {
-	t := s.Settings.Target
-	ExpectWithOffset(1, c.Login(t.User, t.Password, "")).To(Succeed(), "logging in after HOST")
-}
+// unknownHost is a host name no server knows: ".invalid" names no host anywhere (RFC 2606 §2).
+const unknownHost = "ftpconform-unknown-host.invalid"
 
 var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 	Scenario(Spec{
@@ -50,35 +48,7 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 	}, func(s *S) {
 		c := s.Dial()
 		Expect(c.Cmd("HOST %s", ownLiteral(c))).To(HaveReplyCode(220))
-		loginAfterHost(s, c)
-	})
-
-	Scenario(Spec{
-		ID:       "HOST-002",
-		Title:    "HOST with an address literal that is not the server's answers 504",
-		Commands: []string{"HOST"},
-		Codes:    []int{504},
-		Section:  "7151:3.1",
-		Quote:    "That being said, if the IPv4 or IPv6 literal address specified by the client does not match the literal address for the server, the server MUST respond with a 504 reply to indicate that the IPv4 or IPv6 literal address is not valid.",
-		Level:    Must,
-		Feature:  "HOST",
-	}, func(s *S) {
-		c := s.Dial()
-		Expect(c.Cmd("HOST %s", otherLiteral(c))).To(HaveReplyCode(504))
-	})
-
-	Scenario(Spec{
-		ID:       "HOST-003",
-		Title:    "HOST with a port after the address answers 501",
-		Commands: []string{"HOST"},
-		Codes:    []int{501},
-		Section:  "7151:3.1",
-		Quote:    "For example, the server-PI MUST respond with a 501 reply if the client sends a HOST command with syntax like either of the following examples:",
-		Level:    Must,
-		Feature:  "HOST",
-	}, func(s *S) {
-		c := s.Dial()
-		Expect(c.Cmd("HOST %s:%d", ownLiteral(c), c.RemoteAddr().Port)).To(HaveReplyCode(501))
+		loginAgain(s, c, "after HOST")
 	})
 
 	Scenario(Spec{
@@ -94,22 +64,6 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 	}, func(s *S) {
 		c := s.Login()
 		Expect(c.Cmd("HOST %s", ownLiteral(c))).To(HaveReplyCode(503))
-	})
-
-	Scenario(Spec{
-		ID:       "HOST-005",
-		Title:    "HOST with a host name the server does not know answers 504",
-		Commands: []string{"HOST"},
-		Codes:    []int{504},
-		Section:  "7151:3.2",
-		Also:     []string{"7151:3.3"},
-		Quote:    "If the hostname specified is unknown at the server, or if the server is otherwise unwilling to treat the particular connection as a connection to the hostname specified, the server SHOULD respond with a 504 reply.",
-		Level:    Should,
-		Feature:  "HOST",
-	}, func(s *S) {
-		c := s.Dial()
-		// ".invalid" names no host anywhere (RFC 2606 §2).
-		Expect(c.Cmd("HOST ftpconform-unknown-host.invalid")).To(HaveReplyCode(504))
 	})
 
 	Scenario(Spec{
@@ -131,22 +85,7 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 		}
 		Expect(r).To(HaveReplyCode(220), "the second HOST, with the server's own address")
 		Expect(c.Cmd("HOST %s", otherLiteral(c))).To(HaveReplyCode(504), "the third HOST, with another address")
-		loginAfterHost(s, c)
-	})
-
-	Scenario(Spec{
-		ID:       "HOST-007",
-		Title:    "HOST with a name that is not a hostname answers 501",
-		Commands: []string{"HOST"},
-		Codes:    []int{501},
-		Section:  "7151:3.3",
-		Also:     []string{"7151:3.1"},
-		Quote:    "A 501 reply SHOULD be sent if the hostname given is syntactically invalid, and a 504 reply SHOULD be sent if a syntactically valid hostname is not a valid virtual hostname for the server.",
-		Level:    Should,
-		Feature:  "HOST",
-	}, func(s *S) {
-		c := s.Dial()
-		Expect(c.Cmd("HOST not_a_hostname!")).To(HaveReplyCode(501))
+		loginAgain(s, c, "after HOST")
 	})
 
 	Scenario(Spec{
@@ -155,12 +94,12 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 		Commands: []string{"HOST", "USER", "PASS"},
 		Codes:    []int{504, 230},
 		Section:  "7151:3.3",
-		Quote:    "Ignore the HOST command and act as if a HOST command had not been sent.",
+		Quote:    "In all such cases, the server-FTP process MUST do one of the following: a. Ignore the HOST command and act as if a HOST command had not been sent. A user-FTP process MAY then send a subsequent HOST command with a different hostname. b. Close the connection.",
 		Level:    Must,
 		Feature:  "HOST",
 	}, func(s *S) {
 		c := s.Dial()
-		r, err := c.TryCmd("HOST ftpconform-unknown-host.invalid")
+		r, err := c.TryCmd("HOST %s", unknownHost)
 		if err == nil && r.Class() == 2 {
 			Skip("the server accepts an unknown host name (HOST-005 judges that): " + r.String())
 		}
@@ -171,6 +110,62 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 			s.Note("the server closed the connection after the refused HOST (RFC 7151 §3.3 b)")
 			return
 		}
-		Expect(err).NotTo(HaveOccurred(), "after HOST answered %s the login must work as if no HOST had been sent", r)
+		Expect(err).NotTo(HaveOccurred(),
+			"HOST %s drew %s: the server must then either close the connection (b) or act as if no HOST had been sent (a), so that the login works", unknownHost, r)
 	})
+
+	// HOST arguments refused before login, each with the one reply it must or should draw.
+	for _, h := range []struct {
+		spec Spec
+		arg  func(c *Conn) string
+	}{
+		{Spec{
+			ID:       "HOST-002",
+			Title:    "HOST with an address literal that is not the server's answers 504",
+			Commands: []string{"HOST"},
+			Codes:    []int{504},
+			Section:  "7151:3.1",
+			Quote:    "That being said, if the IPv4 or IPv6 literal address specified by the client does not match the literal address for the server, the server MUST respond with a 504 reply to indicate that the IPv4 or IPv6 literal address is not valid.",
+			Level:    Must,
+			Feature:  "HOST",
+		}, otherLiteral},
+		{Spec{
+			ID:       "HOST-003",
+			Title:    "HOST with a port after the address answers 501",
+			Commands: []string{"HOST"},
+			Codes:    []int{501},
+			Section:  "7151:3.1",
+			Quote:    "For example, the server-PI MUST respond with a 501 reply if the client sends a HOST command with syntax like either of the following examples:",
+			Level:    Must,
+			Feature:  "HOST",
+		}, func(c *Conn) string { return fmt.Sprintf("%s:%d", ownLiteral(c), c.RemoteAddr().Port) }},
+		{Spec{
+			ID:       "HOST-005",
+			Title:    "HOST with a host name the server does not know answers 504",
+			Commands: []string{"HOST"},
+			Codes:    []int{504},
+			Section:  "7151:3.2",
+			Also:     []string{"7151:3.3"},
+			Quote:    "If the hostname specified is unknown at the server, or if the server is otherwise unwilling to treat the particular connection as a connection to the hostname specified, the server SHOULD respond with a 504 reply.",
+			Level:    Should,
+			Feature:  "HOST",
+		}, func(*Conn) string { return unknownHost }},
+		{Spec{
+			ID:       "HOST-007",
+			Title:    "HOST with a name that is not a hostname answers 501",
+			Commands: []string{"HOST"},
+			Codes:    []int{501},
+			Section:  "7151:3.3",
+			Also:     []string{"7151:3.1"},
+			Quote:    "A 501 reply SHOULD be sent if the hostname given is syntactically invalid, and a 504 reply SHOULD be sent if a syntactically valid hostname is not a valid virtual hostname for the server.",
+			Level:    Should,
+			Feature:  "HOST",
+		}, func(*Conn) string { return "not_a_hostname!" }},
+	} {
+		Scenario(h.spec, func(s *S) {
+			c := s.Dial()
+			arg := h.arg(c)
+			Expect(c.Cmd("HOST %s", arg)).To(HaveReplyCode(h.spec.Codes...), "HOST %s", arg)
+		})
+	}
 })

@@ -85,7 +85,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 		}, func(s *S) {
 			c := s.Login()
 			d := k.start(s, c)
-			sendIPSynch(s, c)
+			sendIPSynch(c)
 			c.Send("ABOR")
 			transferEnd, err := c.ReadReply()
 			Expect(err).NotTo(HaveOccurred(), "after ABOR, %s must end with a reply", k.verb)

@@ -362,7 +362,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: LIST, NLST, STAT", func(
 	}, func(s *S) {
 		c := s.Login()
 		d, data := liveDownload(s, c, "status-during.bin")
-		sendIPSynch(s, c)
+		sendIPSynch(c)
 		c.Send("STAT")
 		// The client reads no data until STAT is answered: a server that keeps STAT for after the
 		// transfer never answers it.
