@@ -127,11 +127,16 @@ func (s *session) logout() {
 }
 
 // REIN (RFC 959 §4.1.1) flushes the login and the transfer parameters; a transfer in
-// progress has already finished (dispatch waits for it), as the RFC asks.
+// progress has already finished (dispatch waits for it), as the RFC asks. The session is then
+// as a new connection is: with a start delay configured, 120 comes first (§5.4: "REIN 120 220").
 func cmdREIN(s *session, _ string) {
 	s.reinitialize()
 	s.ext = extState{} // RFC 7151 §3.2.1: REIN resets HOST; OPTS MLST too (feat.go)
 	s.idle = s.srv.cfg.IdleTimeout.D()
+	if !s.startDelay(s.current) {
+		s.closeForShutdown()
+		return
+	}
 	s.reply(codeReady, "Service ready for new user.")
 	s.tlsAfterREIN() // RFC 4217 §13: the 220 went out protected; now TLS ends (tls.go)
 }

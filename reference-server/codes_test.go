@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -63,6 +64,15 @@ var codeCases = []codeCase{
 	{120, "start_delay: the greeting is 120, then 220", func(c *Config) { c.StartDelay = Duration(10 * time.Millisecond) }, func(t *testing.T, ts *testServer) reply {
 		c, r := dial(t, ts.addr)
 		c.expectRead(220)
+		return r
+	}},
+	{120, "start_delay: REIN, which returns the session to a new connection's state, is 120, then 220", func(c *Config) { c.StartDelay = Duration(10 * time.Millisecond) }, func(t *testing.T, ts *testServer) reply {
+		c, _ := dial(t, ts.addr)
+		c.expectRead(220)
+		c.run([]step{{"USER " + testUser, 331, ""}, {"PASS " + testPassword, 230, ""}})
+		r := c.cmd("REIN")
+		c.expectRead(220)
+		c.expect("USER "+testUser, 331)
 		return r
 	}},
 	{125, "passive_reply_125: RETR after PASV, the client connected", func(c *Config) { c.PassiveReply125 = true }, func(t *testing.T, ts *testServer) reply {
@@ -128,6 +138,15 @@ var codeCases = []codeCase{
 		c.Users = append(c.Users, User{Name: "acct", Password: "pw", Account: "a1", AccountLogin: true})
 	}, asUser("acct", "pw")},
 	{350, "RNFR", nil, func(t *testing.T, ts *testServer) reply { ts.write(t, "f", "x"); return simple("RNFR f")(t, ts) }},
+	{421, "graceful shutdown: every client", nil, func(t *testing.T, ts *testServer) reply {
+		idle, _ := dial(t, ts.addr)
+		busy := login(t, ts.addr)
+		busy.upload("STOR f", nil) // a transfer that finishes before the 421
+		go ts.srv.Shutdown(context.Background())
+		busy.expectRead(226)
+		busy.expectRead(421)
+		return idle.read()
+	}},
 	{421, "max_connections 1: the second connection", func(c *Config) { c.MaxConnections = 1 }, func(t *testing.T, ts *testServer) reply {
 		dial(t, ts.addr)
 		_, r := dial(t, ts.addr)

@@ -50,7 +50,8 @@ type Config struct {
 	// answered 421 and closed. 0: no limit.
 	MaxConnections int `json:"max_connections,omitempty"`
 	// StartDelay makes the server look as if it were still starting: every new connection is
-	// told "120 Service ready in nnn minutes" and gets its 220 only after this delay. 0: off.
+	// told "120 Service ready in nnn minutes" and gets its 220 only after this delay; so is
+	// REIN, which returns a session to a new connection's state. 0: off.
 	StartDelay Duration `json:"start_delay,omitempty"`
 	// LoginFailDelay is waited before answering 530 to a wrong password or account. 0: none.
 	LoginFailDelay Duration `json:"login_fail_delay,omitempty"`

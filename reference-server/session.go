@@ -108,26 +108,42 @@ func (s *session) run() {
 // greet sends 220, after 120 and the start delay when one is configured. It returns false
 // when the server shuts down meanwhile.
 func (s *session) greet() bool {
-	if d := s.srv.cfg.StartDelay.D(); d > 0 {
-		minutes := int(math.Ceil(d.Minutes()))
-		s.writeReply("<connect>", codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes (starting up, %s left).", minutes, d))
-		if s.srv.faults.has(faultGreeting120Twice) {
-			s.writeReply("<connect>", codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes.", minutes))
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-s.srv.stopping:
-			return false
-		}
+	if !s.startDelay(greeting) {
+		return false
 	}
 	banner := s.srv.cfg.Banner
 	if banner == "" {
 		banner = "ftpconform reference server ready."
 	}
-	s.writeReply("<connect>", codeReady, strings.Split(banner, "\n")...)
+	s.writeReply(greeting, codeReady, strings.Split(banner, "\n")...)
 	return true
+}
+
+// greeting names the greeting's replies, which answer no command, for logs and faults.
+const greeting = "<connect>"
+
+// startDelay sends "120 Service ready in nnn minutes" and waits the configured start delay,
+// when there is one, before the 220 of the greeting or of REIN, which returns a session to the
+// state of a new connection (RFC 959 §4.1.1). cmd is what the replies answer. It returns false
+// when the server shuts down meanwhile.
+func (s *session) startDelay(cmd string) bool {
+	d := s.srv.cfg.StartDelay.D()
+	if d <= 0 {
+		return true
+	}
+	minutes := int(math.Ceil(d.Minutes()))
+	s.writeReply(cmd, codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes (starting up, %s left).", minutes, d))
+	if cmd == greeting && s.srv.faults.has(faultGreeting120Twice) {
+		s.writeReply(cmd, codeServiceReadyIn, fmt.Sprintf("Service ready in %d minutes.", minutes))
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.srv.stopping:
+		return false
+	}
 }
 
 // readCommand waits for the next command line, within the idle timeout.
