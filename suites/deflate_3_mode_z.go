@@ -173,7 +173,7 @@ var _ = Describe("draft-preston-ftpext-deflate §3 Deflate Transmission Mode", f
 
 	Scenario(Spec{
 		ID:       "DEFLATE-007",
-		Title:    "in MODE Z listings are compressed too: NLST sends a ZLIB stream of the names",
+		Title:    "In MODE Z listings are compressed too: NLST sends a ZLIB stream of the names",
 		Commands: []string{"MODE", "NLST"},
 		Codes:    []int{200, 150, 226},
 		Section:  "deflate:3.1",
@@ -193,7 +193,7 @@ var _ = Describe("draft-preston-ftpext-deflate §3 Deflate Transmission Mode", f
 
 	Scenario(Spec{
 		ID:       "DEFLATE-008",
-		Title:    `a server that accepts MODE Z lists "MODE Z" in FEAT`,
+		Title:    `A server that accepts MODE Z lists "MODE Z" in FEAT`,
 		Commands: []string{"FEAT", "MODE"},
 		Codes:    []int{211},
 		Section:  "deflate:3.5",

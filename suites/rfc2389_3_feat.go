@@ -105,7 +105,7 @@ var _ = Describe("RFC 2389 §3 FEAT", func() {
 
 	Scenario(Spec{
 		ID:       "FEAT-002",
-		Title:    `the feature listing ends with the line "211 End"`,
+		Title:    `The feature listing ends with the line "211 End"`,
 		Commands: []string{"FEAT"},
 		Codes:    []int{211},
 		Section:  "2389:3.2",

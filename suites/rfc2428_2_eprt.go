@@ -78,7 +78,7 @@ var _ = Describe("RFC 2428 §2 The EPRT Command", func() {
 
 	Scenario(Spec{
 		ID:       "EPRT-002",
-		Title:    "over IPv6, EPRT |2|address|port| is accepted with 200 and the server connects there",
+		Title:    "Over IPv6, EPRT |2|address|port| is accepted with 200 and the server connects there",
 		Commands: []string{"EPRT", "LIST"},
 		Codes:    []int{200, 150, 226},
 		Section:  "2428:2",

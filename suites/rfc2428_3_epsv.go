@@ -44,7 +44,7 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 
 	Scenario(Spec{
 		ID:       "EPSV-003",
-		Title:    "after EPSV ALL the server refuses PORT, PASV and EPRT, and EPSV still works",
+		Title:    "After EPSV ALL the server refuses PORT, PASV and EPRT, and EPSV still works",
 		Commands: []string{"EPSV", "PORT", "PASV", "EPRT", "LIST"},
 		Codes:    []int{200, 229, 500, 501},
 		Section:  "2428:3",
@@ -72,7 +72,7 @@ var _ = Describe("RFC 2428 §3 The EPSV Command", func() {
 
 	Scenario(Spec{
 		ID:       "EPSV-004",
-		Title:    "over IPv6, EPSV answers 229 and a transfer runs over the port it names",
+		Title:    "Over IPv6, EPSV answers 229 and a transfer runs over the port it names",
 		Commands: []string{"EPSV", "LIST"},
 		Codes:    []int{229, 150, 226},
 		Section:  "2428:3",

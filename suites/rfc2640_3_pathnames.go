@@ -12,7 +12,7 @@ import (
 var _ = Describe("RFC 2640 §3 Pathnames", func() {
 	Scenario(Spec{
 		ID:       "UTF8-001",
-		Title:    "a file stored under a non-ASCII UTF-8 name is listed by NLST with the same bytes and retrieved by that name",
+		Title:    "A file stored under a non-ASCII UTF-8 name is listed by NLST with the same bytes and retrieved by that name",
 		Commands: []string{"STOR", "NLST", "RETR"},
 		Codes:    []int{226},
 		Section:  "2640:3.1",
@@ -32,7 +32,7 @@ var _ = Describe("RFC 2640 §3 Pathnames", func() {
 
 	Scenario(Spec{
 		ID:       "PATHNAME-001",
-		Title:    "spaces after the one space that follows the command belong to the pathname: STOR \"  name\" makes \"  name\"",
+		Title:    "Spaces after the one space that follows the command belong to the pathname: STOR \"  name\" makes \"  name\"",
 		Commands: []string{"STOR", "NLST"},
 		Codes:    []int{226},
 		Section:  "2640:3.1",

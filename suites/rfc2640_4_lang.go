@@ -132,7 +132,7 @@ var _ = Describe("RFC 2640 §4 Language Support", func() {
 
 	Scenario(Spec{
 		ID:       "LANG-006",
-		Title:    "after LANG with a listed language, FEAT's asterisk, if any, marks that language",
+		Title:    "After LANG with a listed language, FEAT's asterisk, if any, marks that language",
 		Commands: []string{"LANG", "FEAT"},
 		Codes:    []int{200, 211},
 		Section:  "2640:4.3",

@@ -12,7 +12,7 @@ import (
 var _ = Describe("RFC 3659 §6 A Trivial Virtual File Store (TVFS)", func() {
 	Scenario(Spec{
 		ID:       "TVFS-001",
-		Title:    "with TVFS, a fully qualified pathname names the file from any directory, and dir/name from the directory above",
+		Title:    "With TVFS, a fully qualified pathname names the file from any directory, and dir/name from the directory above",
 		Commands: []string{"SIZE", "CWD"},
 		Codes:    []int{213},
 		Section:  "3659:6.2",
@@ -34,7 +34,7 @@ var _ = Describe("RFC 3659 §6 A Trivial Virtual File Store (TVFS)", func() {
 
 	Scenario(Spec{
 		ID:       "TVFS-002",
-		Title:    "with TVFS, nothing is above the root: CWD .. and CDUP at \"/\" leave the working directory at \"/\"",
+		Title:    "With TVFS, nothing is above the root: CWD .. and CDUP at \"/\" leave the working directory at \"/\"",
 		Commands: []string{"CWD", "CDUP", "PWD"},
 		Codes:    []int{250, 200, 257},
 		Section:  "3659:6.2",

@@ -77,7 +77,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 
 	Scenario(Spec{
 		ID:       "OPTS-004",
-		Title:    "after OPTS MLST, MLST returns no fact that was not chosen",
+		Title:    "After OPTS MLST, MLST returns no fact that was not chosen",
 		Commands: []string{"OPTS", "MLST"},
 		Codes:    []int{200, 250},
 		Section:  "3659:7.9",
@@ -115,7 +115,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 
 	Scenario(Spec{
 		ID:       "OPTS-006",
-		Title:    "after OPTS MLST with no facts, MLST's entry line is two spaces and the name",
+		Title:    "After OPTS MLST with no facts, MLST's entry line is two spaces and the name",
 		Commands: []string{"OPTS", "MLST"},
 		Codes:    []int{200, 250},
 		Section:  "3659:7.9",
@@ -136,7 +136,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 
 	Scenario(Spec{
 		ID:       "OPTS-007",
-		Title:    `after OPTS MLST, FEAT's MLST line marks with "*" exactly the facts chosen`,
+		Title:    `After OPTS MLST, FEAT's MLST line marks with "*" exactly the facts chosen`,
 		Commands: []string{"OPTS", "FEAT"},
 		Codes:    []int{200, 211},
 		Section:  "3659:7.8",

@@ -68,7 +68,7 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 
 	Scenario(Spec{
 		ID:       "HOST-006",
-		Title:    "a second HOST before login replaces the first and gets its own reply",
+		Title:    "A second HOST before login replaces the first and gets its own reply",
 		Commands: []string{"HOST"},
 		Codes:    []int{220, 504},
 		Section:  "7151:3",
@@ -90,7 +90,7 @@ var _ = Describe("RFC 7151 §3 The HOST Command", func() {
 
 	Scenario(Spec{
 		ID:       "HOST-008",
-		Title:    "after a refused HOST the server either closes the connection or acts as if no HOST was sent: the login works",
+		Title:    "After a refused HOST the server either closes the connection or acts as if no HOST was sent: the login works",
 		Commands: []string{"HOST", "USER", "PASS"},
 		Codes:    []int{504, 230},
 		Section:  "7151:3.3",
