@@ -29,6 +29,15 @@ func twoFacts(s *S) []string {
 	return out
 }
 
+// loginWithFact logs in and chooses, with OPTS MLST, one fact the target supports (size or modify
+// preferably); it returns the connection and the fact.
+func loginWithFact(s *S) (*Conn, string) {
+	f := twoFacts(s)[0]
+	c := s.Login()
+	ExpectWithOffset(1, c.Cmd("OPTS MLST %s;", f)).To(HaveReplyCode(200), setupStep("OPTS MLST %s;", f))
+	return c, f
+}
+
 // factsOf are the lower-case fact names of an entry, sorted.
 func factsOf(e mlsxEntry) []string {
 	var out []string
@@ -86,13 +95,11 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		Feature:  "MLST",
 		Writes:   true,
 	}, func(s *S) {
-		facts := twoFacts(s)[:1]
-		c := s.Login()
+		c, chosen := loginWithFact(s)
 		upload(s, c, s.Path("chosen.txt"), []byte("x"))
-		Expect(c.Cmd("OPTS MLST %s;", facts[0])).To(HaveReplyCode(200), setupStep("OPTS MLST %s;", facts[0]))
 		e := mlstEntries(c.Cmd("MLST %s", s.Path("chosen.txt")))[0]
 		for _, f := range factsOf(e) {
-			Expect(f).To(Equal(facts[0]), "only %s was chosen, but MLST returned %q", facts[0], e.Line)
+			Expect(f).To(Equal(chosen), "only %s was chosen, but MLST returned %q", chosen, e.Line)
 		}
 	})
 
@@ -144,9 +151,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		Level:    Must,
 		Feature:  "MLST",
 	}, func(s *S) {
-		facts := twoFacts(s)[:1]
-		c := s.Login()
-		Expect(c.Cmd("OPTS MLST %s;", facts[0])).To(HaveReplyCode(200), setupStep("OPTS MLST %s;", facts[0]))
+		c, chosen := loginWithFact(s)
 		r := c.Cmd("FEAT")
 		Expect(r).To(HaveReplyCode(211))
 		params, ok := featLine(featureLines(r), "MLST")
@@ -157,7 +162,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 				starred = append(starred, strings.ToLower(name))
 			}
 		}
-		Expect(starred).To(Equal(facts), "FEAT's MLST line %q after OPTS MLST %s;", params, facts[0])
+		Expect(starred).To(Equal([]string{chosen}), "FEAT's MLST line %q after OPTS MLST %s;", params, chosen)
 	})
 
 	Scenario(Spec{
@@ -171,14 +176,12 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		Feature:  "MLST",
 		Writes:   true,
 	}, func(s *S) {
-		facts := twoFacts(s)[:1]
-		c := s.Login()
+		c, chosen := loginWithFact(s)
 		upload(s, c, s.Path("kept.txt"), []byte("x"))
-		Expect(c.Cmd("OPTS MLST %s;", facts[0])).To(HaveReplyCode(200), setupStep("OPTS MLST %s;", facts[0]))
 		r := c.Cmd("OPTS MLST fish cakes;")
 		expectRefused(r, "a space cannot appear in the fact list: OPTS MLST must get an error response")
 		s.Prefer(r, 501)
 		e := mlstEntries(c.Cmd("MLST %s", s.Path("kept.txt")))[0]
-		Expect(factsOf(e)).To(Equal(facts), "the refused OPTS MLST must leave %s chosen: %q", facts[0], e.Line)
+		Expect(factsOf(e)).To(Equal([]string{chosen}), "the refused OPTS MLST must leave %s chosen: %q", chosen, e.Line)
 	})
 })
