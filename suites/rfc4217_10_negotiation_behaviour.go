@@ -40,8 +40,7 @@ var _ = Describe("RFC 4217 §10 A discussion of negotiation behaviour", func() {
 		Feature:  "PROT",
 		Writes:   true,
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		t := dataFor(s, c).Clear().Run("STOR "+s.Path("clear.bin"), []byte("this data connection does not speak TLS\r\n"), true)
 		Expect(t.First()).To(HaveReplyCode(125, 150), "STOR under PROT P")
 		Expect(t).NotTo(BePositiveCompletion(), "no TLS was negotiated on the data connection: the transfer cannot have succeeded")

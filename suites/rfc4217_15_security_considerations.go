@@ -18,8 +18,7 @@ var _ = Describe("RFC 4217 §15 Security considerations", func() {
 		Level:    Should,
 		Feature:  "PROT",
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		// The harness compares the certificates of every TLS data connection with the control
 		// connection's, and reports a difference against this section.
 		listScratchRoot(s, c, "NLST under PROT P")

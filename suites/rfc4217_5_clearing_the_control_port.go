@@ -41,8 +41,7 @@ var _ = Describe("RFC 4217 §5 Clearing the control port", func() {
 		Level:    Must,
 		Feature:  "CCC",
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		r := c.Cmd("CCC")
 		Expect(r).To(HaveReplyCode(200, 534), "CCC")
 		if r.Code == 534 {

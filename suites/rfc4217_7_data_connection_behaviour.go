@@ -19,8 +19,7 @@ var _ = Describe("RFC 4217 §7 Data connection behaviour", func() {
 		Level:    Must,
 		Feature:  "PROT",
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		tried := 0
 		for _, kind := range DataKinds {
 			if (kind == PASV || kind == PORT) && c.RemoteAddr().IP.To4() == nil {

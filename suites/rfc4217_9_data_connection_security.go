@@ -20,8 +20,7 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		Feature:  "PROT",
 		Writes:   true,
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		data := randomBytes(300 << 10)
 		p := s.Path("private.bin")
 		put(s, c, p, data) // the harness negotiates TLS on the data connection: it fails if the server does not
@@ -38,8 +37,7 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		Level:    Must,
 		Feature:  "PROT",
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		Expect(c.Cmd("PROT C")).To(HaveReplyCode(200), "PROT C")
 		listScratchRoot(s, c, "NLST without TLS after PROT C")
 	})
@@ -109,8 +107,7 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 		Level:    Must,
 		Feature:  "REIN",
 	}, func(s *S) {
-		c := s.LoginTLS()
-		protectData(c)
+		c := loginProtected(s)
 		Expect(c.Cmd("REIN")).To(HaveReplyCode(220), "REIN")
 		loginAgain(s, c, "again after REIN")
 		listScratchRoot(s, c, "NLST after REIN, without TLS on the data connection")

@@ -49,6 +49,13 @@ func protectData(c *Conn) {
 	ExpectWithOffset(1, c.ProtectData()).To(Succeed(), "PBSZ 0 and PROT P (RFC 4217 §9)")
 }
 
+// loginProtected logs in over TLS and protects the data connections too (PBSZ 0, PROT P).
+func loginProtected(s *S) *Conn {
+	c := s.LoginTLS()
+	protectData(c)
+	return c
+}
+
 // listScratchRoot lists the target's scratch root (NLST: it writes nothing) over the default data
 // connection, at the connection's current protection level, and requires the transfer to succeed.
 func listScratchRoot(s *S, c *Conn, what string) Transfer {
