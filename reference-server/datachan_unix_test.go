@@ -5,6 +5,7 @@ package refserver
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"syscall"
@@ -74,28 +75,35 @@ func TestDefaultDataPortOtherAddressFault(t *testing.T) {
 }
 
 // defaultPortClient logs in and listens on the control connection's own port, the client's
-// default data port: both sockets need SO_REUSEADDR.
+// default data port: both sockets need SO_REUSEADDR. The kernel may have given the same
+// ephemeral port to another connection (to another destination), which makes the listen fail:
+// then it tries again with a new control connection.
 func defaultPortClient(t *testing.T, ts *testServer) (*client, net.Listener) {
 	t.Helper()
-	d := net.Dialer{Timeout: replyTimeout, Control: reuseAddrForTest}
-	conn, err := d.Dial("tcp", ts.addr)
-	if err != nil {
-		t.Fatal(err)
+	for attempt := 1; ; attempt++ {
+		d := net.Dialer{Timeout: replyTimeout, Control: reuseAddrForTest}
+		conn, err := d.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lc := net.ListenConfig{Control: reuseAddrForTest}
+		ln, err := lc.Listen(context.Background(), "tcp", conn.LocalAddr().String())
+		if errors.Is(err, syscall.EADDRINUSE) && attempt < 10 {
+			conn.Close()
+			continue
+		}
+		if err != nil {
+			t.Fatalf("listening on the control connection's port: %v", err)
+		}
+		t.Cleanup(func() { ln.Close(); conn.Close() })
+		c := &client{t: t, conn: conn, r: bufio.NewReader(conn)}
+		if g := c.read(); g.code != 220 {
+			t.Fatalf("greeting: %v", g)
+		}
+		c.expect("USER "+testUser, 331)
+		c.expect("PASS "+testPassword, 230)
+		return c, ln
 	}
-	t.Cleanup(func() { conn.Close() })
-	c := &client{t: t, conn: conn, r: bufio.NewReader(conn)}
-	if g := c.read(); g.code != 220 {
-		t.Fatalf("greeting: %v", g)
-	}
-	c.expect("USER "+testUser, 331)
-	c.expect("PASS "+testPassword, 230)
-	lc := net.ListenConfig{Control: reuseAddrForTest}
-	ln, err := lc.Listen(context.Background(), "tcp", conn.LocalAddr().String())
-	if err != nil {
-		t.Fatalf("listening on the control connection's port: %v", err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	return c, ln
 }
 
 func reuseAddrForTest(_, _ string, rc syscall.RawConn) error {
