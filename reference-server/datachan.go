@@ -94,7 +94,11 @@ func (s *session) passive() (int, bool) {
 		return 0, false
 	}
 	s.setData(dataSetup{ln: ln})
-	return s.srv.faults.passivePort(ln.Addr().(*net.TCPAddr).Port), true
+	port := ln.Addr().(*net.TCPAddr).Port
+	if s.srv.faults.has(faultPASVWrongPort) {
+		port++
+	}
+	return port, true
 }
 
 // PASV (RFC 959 §4.1.2): 227 with the control connection's local address. It cannot name an

@@ -32,7 +32,7 @@ func cmdCDUP(s *session, _ string) {
 
 // changeDir moves to v, or answers 550 and returns false.
 func (s *session) changeDir(v string) bool {
-	fi, err := s.statV(v)
+	fi, err := s.stat(v)
 	switch {
 	case err != nil:
 		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))

@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -17,9 +18,9 @@ import (
 //   - a named check (faults.has) at the one place in the code that a fault needs, for what the
 //     two others cannot reach (data on the data connection, addresses).
 //
-// Adding a fault is one entry in a catalogue file (faults_<group>.go registers its group's
-// faults with registerFaults in init), plus a check where it acts when it is neither a reply nor
-// a table fault (mark it check: true).
+// Each command group has its catalogue file, faults_<group>.go, which registers its faults with
+// registerFaults in init. Adding a fault is one entry there, plus a check where it acts when it is
+// neither a reply nor a table fault (mark it check: true).
 
 // Fault describes one fault of the catalogue.
 type Fault struct {
@@ -36,93 +37,14 @@ type Fault struct {
 	check bool // acts through a named check (faultSet.has) in the server's code
 }
 
+var faultCatalogue []Fault
+
 // registerFaults adds a group's faults to the catalogue; catalogue files call it from init.
 func registerFaults(fs ...Fault) { faultCatalogue = append(faultCatalogue, fs...) }
 
-// Names of faults that act through a named check.
-const (
-	faultNLSTLongForm  = "nlst-long-form"
-	faultPASVWrongPort = "pasv-wrong-port"
-)
-
-var faultCatalogue []Fault
-
-func init() { registerFaults(coreFaults...) }
-
-// coreFaults are the first faults, one of each hook kind.
-var coreFaults = []Fault{
-	{
-		Name: "retr-226-as-250", Group: "transfer", RFC: "959:5.4", Commands: []string{"RETR"},
-		Description: "RETR ends with 250 instead of 226 (same class, but a code §5.4's order does not give after the data connection closes)",
-		reply: func(cmd string, r *wireReply) {
-			if cmd == "RETR" && r.code == codeClosingData {
-				r.code = codeFileActionOK
-			}
-		},
-	},
-	{
-		Name: "bare-lf", Group: "reply-format", RFC: "959:4.2",
-		Description: "every reply line ends in a bare LF instead of CRLF",
-		reply:       func(_ string, r *wireReply) { r.eol = "\n" },
-	},
-	{
-		Name: "pwd-unquoted", Group: "directory", RFC: "959:appendix-2", Commands: []string{"PWD", "XPWD"},
-		Description: "PWD answers 257 with the path not in double quotes",
-		reply: func(cmd string, r *wireReply) {
-			if (cmd == "PWD" || cmd == "XPWD") && r.code == codePathCreated {
-				r.lines[0] = unquoteFirst(r.lines[0])
-			}
-		},
-	},
-	{
-		Name: "rnto-without-rnfr", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNTO"},
-		Description: "RNTO without a preceding RNFR is answered 250 instead of 503",
-		table: func(t commands) {
-			c := t["RNTO"]
-			c.follows = ""
-			h := c.handler
-			c.handler = func(s *session, arg string) {
-				if s.renameFrom == "" {
-					s.reply(codeFileActionOK, "Renamed.")
-					return
-				}
-				h(s, arg)
-			}
-		},
-	},
-	{
-		Name: faultNLSTLongForm, Group: "listing", RFC: "959:4.1.3", Commands: []string{"NLST"}, check: true,
-		Description: "NLST sends LIST's long lines instead of bare names",
-	},
-	{
-		Name: faultPASVWrongPort, Group: "data-connection", RFC: "959:4.1.2", Commands: []string{"PASV", "EPSV"}, check: true,
-		Description: "PASV and EPSV name a port one above the one the server listens on",
-	},
-}
-
-// unquoteFirst removes the quoting of the path that starts a 257 text.
-func unquoteFirst(line string) string {
-	if !strings.HasPrefix(line, `"`) {
-		return line
-	}
-	var b strings.Builder
-	for i := 1; i < len(line); i++ {
-		if line[i] == '"' {
-			if i+1 < len(line) && line[i+1] == '"' {
-				b.WriteByte('"')
-				i++
-				continue
-			}
-			return b.String() + line[i+1:]
-		}
-		b.WriteByte(line[i])
-	}
-	return line
-}
-
 // Faults lists the fault catalogue, sorted by name.
 func Faults() []Fault {
-	out := append([]Fault(nil), faultCatalogue...)
+	out := slices.Clone(faultCatalogue)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
@@ -137,13 +59,8 @@ type faultSet struct {
 func newFaultSet(names []string) (faultSet, error) {
 	fs := faultSet{names: map[string]bool{}}
 	for _, n := range names {
-		var f *Fault
-		for i := range faultCatalogue {
-			if faultCatalogue[i].Name == n {
-				f = &faultCatalogue[i]
-			}
-		}
-		if f == nil {
+		i := slices.IndexFunc(faultCatalogue, func(f Fault) bool { return f.Name == n })
+		if i < 0 {
 			var known []string
 			for _, k := range Faults() {
 				known = append(known, k.Name)
@@ -154,10 +71,10 @@ func newFaultSet(names []string) (faultSet, error) {
 			continue
 		}
 		fs.names[n] = true
-		if f.reply != nil {
+		if f := faultCatalogue[i]; f.reply != nil {
 			fs.replyHooks = append(fs.replyHooks, f.reply)
 		}
-		if f.table != nil {
+		if f := faultCatalogue[i]; f.table != nil {
 			fs.tableHooks = append(fs.tableHooks, f.table)
 		}
 	}
@@ -167,10 +84,126 @@ func newFaultSet(names []string) (faultSet, error) {
 // has reports whether a named fault is on.
 func (f faultSet) has(name string) bool { return f.names[name] }
 
-// passivePort is the port PASV and EPSV announce.
-func (f faultSet) passivePort(port int) int {
-	if f.has(faultPASVWrongPort) {
-		return port + 1
+// rewrite passes a reply to cmd through the reply faults.
+func (f faultSet) rewrite(cmd string, r *wireReply) {
+	for _, hook := range f.replyHooks {
+		hook(cmd, r)
 	}
-	return port
+}
+
+// Helpers the catalogue files share.
+
+// The commands that move data on a data connection, and those of them that store.
+var (
+	transferCommands = []string{"RETR", "STOR", "STOU", "APPE", "LIST", "NLST"}
+	storeCommands    = []string{"STOR", "STOU", "APPE"}
+)
+
+// wrap replaces the handlers of the named commands with what f makes of them.
+func wrap(t commands, f func(h handler) handler, names ...string) {
+	for _, n := range names {
+		if c := t[n]; c != nil && c.handler != nil {
+			c.handler = f(c.handler)
+		}
+	}
+}
+
+// wrapTable is wrap as a fault's table hook.
+func wrapTable(names []string, f func(h handler) handler) func(t commands) {
+	return func(t commands) { wrap(t, f, names...) }
+}
+
+// intercept is a table hook that runs answer before the handlers of the named commands; when
+// answer has answered the command itself (it returns true), the handler does not run.
+func intercept(names []string, answer func(s *session, arg string) bool) func(t commands) {
+	return wrapTable(names, func(h handler) handler {
+		return func(s *session, arg string) {
+			if !answer(s, arg) {
+				h(s, arg)
+			}
+		}
+	})
+}
+
+// before is a table hook that runs first before the handlers of the named commands, which get
+// the argument it returns.
+func before(names []string, first func(s *session, arg string) string) func(t commands) {
+	return wrapTable(names, func(h handler) handler {
+		return func(s *session, arg string) { h(s, first(s, arg)) }
+	})
+}
+
+// after is a table hook that runs then after the handlers of the named commands.
+func after(names []string, then func(s *session, arg string)) func(t commands) {
+	return wrapTable(names, func(h handler) handler {
+		return func(s *session, arg string) {
+			h(s, arg)
+			then(s, arg)
+		}
+	})
+}
+
+// combine is a table hook made of several.
+func combine(hooks ...func(t commands)) func(t commands) {
+	return func(t commands) {
+		for _, h := range hooks {
+			h(t)
+		}
+	}
+}
+
+// withParams is a table hook that runs the handlers of the named commands with the transfer
+// parameters as change makes them (a transfer copies them when it starts), and then restores them.
+func withParams(names []string, change func(p *xferParams)) func(t commands) {
+	return wrapTable(names, func(h handler) handler {
+		return func(s *session, arg string) {
+			saved := s.params
+			change(&s.params)
+			h(s, arg)
+			s.params = saved
+		}
+	})
+}
+
+// recode is a reply hook that replaces the codes from by to in the replies to cmds.
+func recode(cmds []string, from []int, to int) func(string, *wireReply) {
+	return func(cmd string, r *wireReply) {
+		if slices.Contains(cmds, cmd) && slices.Contains(from, r.code) {
+			r.code = to
+		}
+	}
+}
+
+// abortingTransfer is a table hook that makes a command run while a transfer is in progress
+// and abort it first, where RFC 959 §4.1.1 lets the transfer complete.
+func abortingTransfer(name string) func(t commands) {
+	return func(t commands) {
+		t[name].concurrent = true
+		before([]string{name}, func(s *session, arg string) string {
+			s.abortTransfer() // silently: the transfer's 426 is its only word
+			return arg
+		})(t)
+	}
+}
+
+// splitQuotedPath reads the quoted path that starts a 257 line, undoing quote doubling; rest is
+// what follows the closing quote.
+func splitQuotedPath(line string) (p, rest string, ok bool) {
+	if !strings.HasPrefix(line, `"`) {
+		return "", line, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(line); i++ {
+		if line[i] != '"' {
+			b.WriteByte(line[i])
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		return b.String(), line[i+1:], true
+	}
+	return "", line, false
 }

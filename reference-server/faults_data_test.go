@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -98,6 +99,21 @@ func TestDataFaults(t *testing.T) {
 		c.storTLS("f", []byte("hello"), conf)
 		if got := ts.read(t, "f"); got != "hell" {
 			t.Fatalf("stored %q", got)
+		}
+	})
+	t.Run("pasv-wrong-port", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.Faults = []string{"pasv-wrong-port"} })
+		c := login(t, ts.addr)
+		r := c.expect("EPSV", 229)
+		port := strings.TrimSuffix(strings.SplitN(r.text(), "|||", 2)[1], "|)")
+		ts.srv.mu.Lock()
+		defer ts.srv.mu.Unlock()
+		for s := range ts.srv.sessions {
+			s.mu.Lock()
+			if s.data.ln != nil && s.data.ln.Addr().(*net.TCPAddr).Port == atoi(t, port) {
+				t.Error("the announced port is the real one")
+			}
+			s.mu.Unlock()
 		}
 	})
 	t.Run("default-port-refused", func(t *testing.T) {

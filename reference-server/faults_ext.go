@@ -3,6 +3,7 @@ package refserver
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,7 +40,7 @@ const (
 	faultHostUnknown220       = "host-unknown-220"        // host.go, cmdHOST
 	faultHostFirstWins        = "host-second-refused"     // host.go, cmdHOST
 	faultHostMalformed504     = "host-malformed-504"      // host.go, cmdHOST
-	faultEPSVAllIgnored       = "epsv-all-ignored"        // epsv.go, cmdEPSVWithAll
+	faultEPSVAllIgnored       = "epsv-all-ignored"        // datachan.go, cmdEPSV
 	faultLPRTFamily501        = "lprt-family-501"         // lprt.go, cmdLPRT
 	faultLPSVPortSwapped      = "lpsv-port-bytes-swapped" // lprt.go, cmdLPSV
 )
@@ -86,28 +87,23 @@ var extFaults = []Fault{
 	{
 		Name: "opts-accepts-anything", Group: "opts", RFC: "2389:4", Commands: []string{"OPTS"},
 		Description: "OPTS for a command that has no options answers 200",
-		table: extWrap([]string{"OPTS"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				name, _, _ := strings.Cut(arg, " ")
-				if optsTargets[strings.ToUpper(name)] == nil {
-					s.reply(codeOK, "OPTS noted.")
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"OPTS"}, func(s *session, arg string) bool {
+			if name, _, _ := strings.Cut(arg, " "); optsTargets[strings.ToUpper(name)] != nil {
+				return false
 			}
+			s.reply(codeOK, "OPTS noted.")
+			return true
 		}),
 	},
 	{
 		Name: "opts-utf8-refused", Group: "opts", RFC: "2389:4", Commands: []string{"OPTS"},
 		Description: "OPTS UTF8 ON answers 501 although FEAT lists UTF8",
-		table: extWrap([]string{"OPTS"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if name, _, _ := strings.Cut(arg, " "); strings.EqualFold(name, "UTF8") {
-					s.reply(codeBadArguments, "OPTS UTF8: not supported.")
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"OPTS"}, func(s *session, arg string) bool {
+			if name, _, _ := strings.Cut(arg, " "); !strings.EqualFold(name, "UTF8") {
+				return false
 			}
+			s.reply(codeBadArguments, "OPTS UTF8: not supported.")
+			return true
 		}),
 	},
 	{
@@ -160,7 +156,7 @@ var extFaults = []Fault{
 	{
 		Name: "mlsx-missing-501", Group: "mlst", RFC: "3659:7.2.1", Commands: []string{"MLST", "MLSD"},
 		Description: "MLST and MLSD of a name that does not exist answer 501 instead of 550",
-		reply:       recodeExt([]string{"MLST", "MLSD"}, codeFileUnavailable, codeBadArguments),
+		reply:       recode([]string{"MLST", "MLSD"}, []int{codeFileUnavailable}, codeBadArguments),
 	},
 	{
 		Name: faultMLSTNoArgEmpty, Group: "mlst", RFC: "3659:7.3.1", Commands: []string{"MLST"}, check: true,
@@ -199,19 +195,12 @@ var extFaults = []Fault{
 	{
 		Name: "size-ignores-type", Group: "file-status", RFC: "3659:4", Commands: []string{"SIZE"},
 		Description: "SIZE gives the stored size whatever the TYPE: in TYPE A without the extra CR of each line",
-		table: extWrap([]string{"SIZE"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				saved := s.params
-				s.params.typ = typeImage
-				h(s, arg)
-				s.params = saved
-			}
-		}),
+		table:       withParams([]string{"SIZE"}, func(p *xferParams) { p.typ = typeImage }),
 	},
 	{
 		Name: "size-mdtm-missing-450", Group: "file-status", RFC: "3659:4.2", Commands: []string{"SIZE", "MDTM"},
 		Description: "SIZE and MDTM of a missing file or of a directory answer 450 instead of 550",
-		reply:       recodeExt([]string{"SIZE", "MDTM"}, codeFileUnavailable, codeFileBusy),
+		reply:       recode([]string{"SIZE", "MDTM"}, []int{codeFileUnavailable}, codeFileBusy),
 	},
 	{
 		Name: "size-mdtm-bare-550", Group: "file-status", RFC: "3659:4.2", Commands: []string{"SIZE", "MDTM"},
@@ -236,35 +225,29 @@ var extFaults = []Fault{
 	{
 		Name: "tvfs-absolute-as-relative", Group: "paths", RFC: "3659:6.2", Commands: []string{"SIZE", "MDTM", "MLST"},
 		Description: "SIZE, MDTM and MLST take a fully qualified pathname as relative to the current directory",
-		table: extWrap([]string{"SIZE", "MDTM", "MLST"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if strings.HasPrefix(arg, "/") {
-					arg = "." + arg
-				}
-				h(s, arg)
+		table: before([]string{"SIZE", "MDTM", "MLST"}, func(_ *session, arg string) string {
+			if strings.HasPrefix(arg, "/") {
+				arg = "." + arg
 			}
+			return arg
 		}),
 	},
 	{
 		Name: "utf8-names-mangled", Group: "paths", RFC: "2640:3.1", Commands: []string{"STOR"},
 		Description: "STOR replaces every non-ASCII character of a pathname with '_'",
-		table: extWrap([]string{"STOR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				h(s, strings.Map(func(r rune) rune {
-					if r > 0x7F {
-						return '_'
-					}
-					return r
-				}, arg))
-			}
+		table: before([]string{"STOR"}, func(_ *session, arg string) string {
+			return strings.Map(func(r rune) rune {
+				if r > 0x7F {
+					return '_'
+				}
+				return r
+			}, arg)
 		}),
 	},
 	{
 		Name: "pathname-spaces-trimmed", Group: "paths", RFC: "2640:3.1", Commands: []string{"STOR"},
 		Description: "STOR drops the spaces at the start of a pathname",
-		table: extWrap([]string{"STOR"}, func(h handler) handler {
-			return func(s *session, arg string) { h(s, strings.TrimLeft(arg, " ")) }
-		}),
+		table:       before([]string{"STOR"}, func(_ *session, arg string) string { return strings.TrimLeft(arg, " ") }),
 	},
 	// LANG (RFC 2640 §4).
 	{
@@ -278,7 +261,7 @@ var extFaults = []Fault{
 	{
 		Name: "lang-refuses-listed", Group: "lang", RFC: "2640:4.2", Commands: []string{"LANG"},
 		Description: "LANG answers 504 for every tag, those FEAT lists and none included",
-		reply:       recodeExt([]string{"LANG"}, codeOK, codeParamNotImpl),
+		reply:       recode([]string{"LANG"}, []int{codeOK}, codeParamNotImpl),
 	},
 	{
 		Name: faultLangAcceptsAny, Group: "lang", RFC: "2640:4.2", Commands: []string{"LANG"}, check: true,
@@ -320,26 +303,24 @@ var extFaults = []Fault{
 	{
 		Name: "host-refusal-breaks-login", Group: "host", RFC: "7151:3.3", Commands: []string{"HOST", "USER"},
 		Description: "after a refused HOST, USER answers 503 instead of the server ignoring the HOST",
-		table: extWrap([]string{"USER"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if s.ext.hostRefused {
-					s.reply(codeBadSequence, "Send a HOST that this server knows first.")
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"USER"}, func(s *session, _ string) bool {
+			if !s.ext.hostRefused {
+				return false
 			}
+			s.reply(codeBadSequence, "Send a HOST that this server knows first.")
+			return true
 		}),
 	},
 	// EPRT and EPSV (RFC 2428).
 	{
 		Name: "eprt-200-as-250", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT"},
 		Description: "EPRT answers 250 instead of 200",
-		reply:       recodeExt([]string{"EPRT"}, codeOK, codeFileActionOK),
+		reply:       recode([]string{"EPRT"}, []int{codeOK}, codeFileActionOK),
 	},
 	{
 		Name: "eprt-malformed-200", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT"},
 		Description: "EPRT with a malformed argument (or an address it refuses) answers 200 instead of 501",
-		reply:       recodeExt([]string{"EPRT"}, codeBadArguments, codeOK),
+		reply:       recode([]string{"EPRT"}, []int{codeBadArguments}, codeOK),
 	},
 	{
 		Name: "eprt-522-without-protocols", Group: "data-connection", RFC: "2428:2", Commands: []string{"EPRT", "EPSV"},
@@ -366,14 +347,13 @@ var extFaults = []Fault{
 	{
 		Name: "epsv-own-family-refused", Group: "data-connection", RFC: "2428:3", Commands: []string{"EPSV"},
 		Description: "EPSV naming the control connection's own protocol (EPSV 1 on IPv4) answers 522",
-		table: extWrap([]string{"EPSV"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if own := family(ipOf(s.conn.LocalAddr())); strings.TrimSpace(arg) == string(rune('0'+own)) {
-					s.reply(codeBadProtocol, "Network protocol not supported, use (%d)", 3-own)
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"EPSV"}, func(s *session, arg string) bool {
+			own := family(ipOf(s.conn.LocalAddr()))
+			if strings.TrimSpace(arg) != strconv.Itoa(own) {
+				return false
 			}
+			s.reply(codeBadProtocol, "Network protocol not supported, use (%d)", 3-own)
+			return true
 		}),
 	},
 	// MODE Z (draft-preston-ftpext-deflate).
@@ -413,14 +393,12 @@ var extFaults = []Fault{
 	{
 		Name: "opts-mode-z-accepts-any", Group: "deflate", RFC: "deflate:3.6", Commands: []string{"OPTS"},
 		Description: "OPTS MODE Z answers 200 to options it does not have",
-		table: extWrap([]string{"OPTS"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if strings.HasPrefix(strings.ToUpper(arg), "MODE Z") {
-					s.reply(codeOK, "MODE Z options set.")
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"OPTS"}, func(s *session, arg string) bool {
+			if !strings.HasPrefix(strings.ToUpper(arg), "MODE Z") {
+				return false
 			}
+			s.reply(codeOK, "MODE Z options set.")
+			return true
 		}),
 	},
 	{
@@ -440,28 +418,8 @@ var extFaults = []Fault{
 	{
 		Name: "lprt-malformed-200", Group: "data-connection", RFC: "1639:4", Commands: []string{"LPRT"},
 		Description: "LPRT with a malformed long address answers 200 instead of 501",
-		reply:       recodeExt([]string{"LPRT"}, codeBadArguments, codeOK),
+		reply:       recode([]string{"LPRT"}, []int{codeBadArguments}, codeOK),
 	},
-}
-
-// extWrap is a table hook that wraps the handlers of the named commands.
-func extWrap(names []string, wrap func(h handler) handler) func(t commands) {
-	return func(t commands) {
-		for _, n := range names {
-			if c := t[n]; c != nil && c.handler != nil {
-				c.handler = wrap(c.handler)
-			}
-		}
-	}
-}
-
-// recodeExt is a reply hook that turns code from into to in the replies to cmds.
-func recodeExt(cmds []string, from, to int) func(string, *wireReply) {
-	return func(cmd string, r *wireReply) {
-		if slices.Contains(cmds, cmd) && r.code == from {
-			r.code = to
-		}
-	}
 }
 
 // featLines is a reply hook that rewrites the feature lines of a FEAT listing.
@@ -500,17 +458,11 @@ func mdtmRewrite(format func(time.Time) string) func(string, *wireReply) {
 }
 
 // streamModeFor is a table hook that runs the named commands in stream mode when the session is
-// in MODE Z: the transfer copies the parameters when it starts.
+// in MODE Z.
 func streamModeFor(names []string) func(t commands) {
-	return extWrap(names, func(h handler) handler {
-		return func(s *session, arg string) {
-			if s.params.mode != modeDeflate {
-				h(s, arg)
-				return
-			}
-			s.params.mode = modeStream
-			h(s, arg)
-			s.params.mode = modeDeflate
+	return withParams(names, func(p *xferParams) {
+		if p.mode == modeDeflate {
+			p.mode = modeStream
 		}
 	})
 }

@@ -18,11 +18,12 @@ import (
 // Names of the faults that act through a named check in the server's code.
 const (
 	faultRETRShort        = "retr-short"              // transfer.go, cmdRETR
-	faultSTORTruncates    = "stor-truncates-upload"   // transfer.go, store
-	faultSTOUOverwrites   = "stou-overwrites"         // transfer.go, createUnique
-	faultRefusedNameOK    = "refused-name-accepted"   // transfer.go, store; files.go, cmdRNTO
+	faultSTORTruncates    = "stor-truncates-upload"   // store.go, store
+	faultSTOUOverwrites   = "stou-overwrites"         // store.go, createUnique
+	faultRefusedNameOK    = "refused-name-accepted"   // store.go, store; files.go, cmdRNTO
 	faultRESTLocalOffset  = "rest-ascii-local-offset" // transfer.go, restOffset
 	faultListEmpty        = "list-empty"              // listing.go, sendListing
+	faultNLSTLongForm     = "nlst-long-form"          // listing.go, sendListing
 	faultListMissingEmpty = "listing-missing-empty"   // listing.go, sendListing
 	faultListFollowsType  = "listing-follows-type"    // listing.go, sendListing
 )
@@ -30,16 +31,15 @@ const (
 // faultStoredBytes is what stor-truncates-upload keeps of an upload.
 const faultStoredBytes = 1024
 
-// The commands that move data, and those that store it.
-var (
-	fileDataCommands  = []string{"RETR", "STOR", "STOU", "APPE", "LIST", "NLST"}
-	fileStoreCommands = []string{"STOR", "STOU", "APPE"}
-)
-
 func init() { registerFaults(fileFaults...) }
 
 var fileFaults = []Fault{
 	// Transfers (RFC 959 §4.1.3, §5.4).
+	{
+		Name: "retr-226-as-250", Group: "transfer", RFC: "959:5.4", Commands: []string{"RETR"},
+		Description: "RETR ends with 250 instead of 226 (same class, but a code §5.4's order does not give after the data connection closes)",
+		reply:       recode([]string{"RETR"}, []int{codeClosingData}, codeFileActionOK),
+	},
 	{
 		Name: faultRETRShort, Group: "transfer", RFC: "959:4.1.3", Commands: []string{"RETR"}, check: true,
 		Description: "RETR sends all but the last byte of the file and still answers 226",
@@ -47,14 +47,11 @@ var fileFaults = []Fault{
 	{
 		Name: "retr-truncates-file", Group: "transfer", RFC: "959:4.1.3", Commands: []string{"RETR"},
 		Description: "RETR empties the file once it has been sent, as if the download consumed it",
-		table: wrapTable([]string{"RETR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				h(s, arg)
-				if x := s.xfer; x != nil {
-					<-x.done
-					if f, err := s.fs.OpenFile(rel(s.resolve(arg)), os.O_WRONLY|os.O_TRUNC, 0); err == nil {
-						f.Close()
-					}
+		table: after([]string{"RETR"}, func(s *session, arg string) {
+			if x := s.xfer; x != nil {
+				<-x.done
+				if f, err := s.fs.OpenFile(rel(s.resolve(arg)), os.O_WRONLY|os.O_TRUNC, 0); err == nil {
+					f.Close()
 				}
 			}
 		}),
@@ -62,16 +59,14 @@ var fileFaults = []Fault{
 	{
 		Name: "retr-nonfile-empty", Group: "transfer", RFC: "959:4.2.1", Commands: []string{"RETR"},
 		Description: "RETR of a missing file or of a directory answers 150, sends nothing and ends with 226",
-		table: wrapTable([]string{"RETR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(arg)
-				if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
-					h(s, arg)
-					return
-				}
-				s.startTransfer(v, 0, "Opening data connection for "+v+" (0 bytes).", func() string { return "Transfer complete." },
-					func(*transfer, io.ReadWriter) error { return nil })
+		table: intercept([]string{"RETR"}, func(s *session, arg string) bool {
+			v := s.resolve(arg)
+			if fi, err := s.stat(v); err == nil && fi.Mode().IsRegular() {
+				return false
 			}
+			s.startTransfer(v, 0, "Opening data connection for "+v+" (0 bytes).", func() string { return "Transfer complete." },
+				func(*transfer, io.ReadWriter) error { return nil })
+			return true
 		}),
 	},
 	{
@@ -80,28 +75,26 @@ var fileFaults = []Fault{
 		reply:       recode([]string{"RETR"}, []int{codeFileBusy}, codeFileUnavailable),
 	},
 	{
-		Name: "local-error-as-226", Group: "transfer", RFC: "959:5.4", Commands: fileDataCommands,
+		Name: "local-error-as-226", Group: "transfer", RFC: "959:5.4", Commands: transferCommands,
 		Description: "a transfer that fails with a local error (451) ends with 226 instead",
-		reply:       recode(fileDataCommands, []int{codeLocalError}, codeClosingData),
+		reply:       recode(transferCommands, []int{codeLocalError}, codeClosingData),
 	},
 	{
-		Name: "storage-errors-as-226", Group: "transfer", RFC: "959:5.4", Commands: fileStoreCommands,
+		Name: "storage-errors-as-226", Group: "transfer", RFC: "959:5.4", Commands: storeCommands,
 		Description: "an upload refused for lack of room (452) or beyond the quota (552) is answered 226",
-		reply:       recode(fileStoreCommands, []int{codeNoSpace, codeExceededStorage}, codeClosingData),
+		reply:       recode(storeCommands, []int{codeNoSpace, codeExceededStorage}, codeClosingData),
 	},
 	{
-		Name: "aborted-as-226", Group: "transfer", RFC: "959:4.1.3", Commands: append([]string{"ABOR"}, fileDataCommands...),
+		Name: "aborted-as-226", Group: "transfer", RFC: "959:4.1.3", Commands: append([]string{"ABOR"}, transferCommands...),
 		Description: "a transfer whose data connection was aborted or lost ends with 226 instead of 426",
-		reply:       recode(fileDataCommands, []int{codeTransferAborted}, codeClosingData),
+		reply:       recode(transferCommands, []int{codeTransferAborted}, codeClosingData),
 	},
 	{
 		Name: "double-preliminary", Group: "transfer", RFC: "959:6", Commands: []string{"RETR"},
 		Description: "RETR sends two 150 replies before its completion reply",
-		table: wrapTable([]string{"RETR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				s.writeReply(s.current, codeFileStatusOK, "File status okay; about to open data connection.")
-				h(s, arg)
-			}
+		table: before([]string{"RETR"}, func(s *session, arg string) string {
+			s.writeReply(s.current, codeFileStatusOK, "File status okay; about to open data connection.")
+			return arg
 		}),
 	},
 	{
@@ -125,15 +118,13 @@ var fileFaults = []Fault{
 	{
 		Name: "appe-no-create", Group: "transfer", RFC: "959:4.1.3", Commands: []string{"APPE"},
 		Description: "APPE of a file that does not exist answers 550 instead of creating it",
-		table: wrapTable([]string{"APPE"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(arg)
-				if _, err := s.fs.Lstat(rel(v)); err != nil {
-					s.reply(codeFileUnavailable, "%s: No such file or directory.", v)
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"APPE"}, func(s *session, arg string) bool {
+			v := s.resolve(arg)
+			if _, err := s.fs.Lstat(rel(v)); err == nil {
+				return false
 			}
+			s.reply(codeFileUnavailable, "%s: No such file or directory.", v)
+			return true
 		}),
 	},
 	{
@@ -159,9 +150,9 @@ var fileFaults = []Fault{
 		},
 	},
 	{
-		Name: "acct-store-ignored", Group: "transfer", RFC: "959:4.2.1", Commands: fileStoreCommands,
+		Name: "acct-store-ignored", Group: "transfer", RFC: "959:4.2.1", Commands: storeCommands,
 		Description: "a user who needs an account to store files (532) may store without ACCT",
-		table: wrapTable(fileStoreCommands, func(h handler) handler {
+		table: wrapTable(storeCommands, func(h handler) handler {
 			return func(s *session, arg string) {
 				if s.user != nil && s.user.AccountStore && !s.acctGiven {
 					s.acctGiven = true
@@ -187,20 +178,15 @@ var fileFaults = []Fault{
 	{
 		Name: "rest-ignored", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR", "STOR"},
 		Description: "REST answers 350 but the offset is not kept: the next transfer starts at 0",
-		table: wrapTable([]string{"REST"}, func(h handler) handler {
-			return func(s *session, arg string) { h(s, arg); s.rest = nil }
-		}),
+		table:       after([]string{"REST"}, func(s *session, _ string) { s.rest = nil }),
 	},
 	{
 		Name: "rest-off-by-one", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR", "STOR"},
 		Description: "REST keeps the offset one octet beyond the one given",
-		table: wrapTable([]string{"REST"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				h(s, arg)
-				if s.rest != nil {
-					n := *s.rest + 1
-					s.rest = &n
-				}
+		table: after([]string{"REST"}, func(s *session, _ string) {
+			if s.rest != nil {
+				n := *s.rest + 1
+				s.rest = &n
 			}
 		}),
 	},
@@ -221,15 +207,13 @@ var fileFaults = []Fault{
 	{
 		Name: "rest-beyond-eof-ignored", Group: "restart", RFC: "3659:5.3", Commands: []string{"REST", "RETR"},
 		Description: "a REST offset beyond the end of the file is ignored: RETR sends the whole file with 226",
-		table: wrapTable([]string{"RETR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if s.restArg != nil {
-					if fi, err := s.statV(s.resolve(arg)); err == nil && *s.restArg > fi.Size() {
-						s.restArg = nil
-					}
+		table: before([]string{"RETR"}, func(s *session, arg string) string {
+			if s.restArg != nil {
+				if fi, err := s.stat(s.resolve(arg)); err == nil && *s.restArg > fi.Size() {
+					s.restArg = nil
 				}
-				h(s, arg)
 			}
+			return arg
 		}),
 	},
 	{
@@ -253,31 +237,41 @@ var fileFaults = []Fault{
 
 	// Rename (RFC 959 §4.1.3, §6).
 	{
+		Name: "rnto-without-rnfr", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNTO"},
+		Description: "RNTO without a preceding RNFR is answered 250 instead of 503",
+		table: func(t commands) {
+			t["RNTO"].follows = ""
+			intercept([]string{"RNTO"}, func(s *session, _ string) bool {
+				if s.renameFrom != "" {
+					return false
+				}
+				s.reply(codeFileActionOK, "Renamed.")
+				return true
+			})(t)
+		},
+	},
+	{
 		Name: "rnto-no-rename", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNTO"},
 		Description: "RNTO after RNFR answers 250 but renames nothing",
-		table: wrapTable([]string{"RNTO"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if s.renameFrom == "" {
-					h(s, arg)
-					return
-				}
-				s.reply(codeFileActionOK, "%s renamed to %s.", s.renameFrom, s.resolve(arg))
+		table: intercept([]string{"RNTO"}, func(s *session, arg string) bool {
+			if s.renameFrom == "" {
+				return false
 			}
+			s.reply(codeFileActionOK, "%s renamed to %s.", s.renameFrom, s.resolve(arg))
+			return true
 		}),
 	},
 	{
 		Name: "rnfr-missing-350", Group: "rename", RFC: "959:4.2.1", Commands: []string{"RNFR"},
 		Description: "RNFR of a file that does not exist answers 350 instead of 550",
-		table: wrapTable([]string{"RNFR"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(arg)
-				if _, err := s.fs.Lstat(rel(v)); err != nil && v != "/" && !s.writeDenied(v) {
-					s.renameFrom = v
-					s.reply(codePending, "%s: ready for RNTO.", v)
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"RNFR"}, func(s *session, arg string) bool {
+			v := s.resolve(arg)
+			if _, err := s.fs.Lstat(rel(v)); err == nil || v == "/" || s.writeDenied(v) {
+				return false
 			}
+			s.renameFrom = v
+			s.reply(codePending, "%s: ready for RNTO.", v)
+			return true
 		}),
 	},
 	{
@@ -289,23 +283,18 @@ var fileFaults = []Fault{
 		Name: "rnfr-sticky", Group: "rename", RFC: "959:4.1.3", Commands: []string{"RNFR", "RNTO"},
 		Description: "the path given to RNFR survives other commands: RNTO is accepted even when it does not follow RNFR at once",
 		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					h(s, arg)
-					if s.renameFrom != "" {
-						faultStickyRenames.Store(s, s.renameFrom)
-					}
+			after([]string{"RNFR"}, func(s *session, _ string) {
+				if s.renameFrom != "" {
+					faultStickyRenames.Store(s, s.renameFrom)
 				}
-			}, "RNFR")
+			})(t)
 			t["RNTO"].follows = ""
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if v, ok := faultStickyRenames.LoadAndDelete(s); ok && s.renameFrom == "" {
-						s.renameFrom = v.(string)
-					}
-					h(s, arg)
+			before([]string{"RNTO"}, func(s *session, arg string) string {
+				if v, ok := faultStickyRenames.LoadAndDelete(s); ok && s.renameFrom == "" {
+					s.renameFrom = v.(string)
 				}
-			}, "RNTO")
+				return arg
+			})(t)
 		},
 	},
 
@@ -327,32 +316,27 @@ var fileFaults = []Fault{
 	{
 		Name: "rmd-recursive", Group: "directory", RFC: "959:4.1.3", Commands: []string{"RMD"},
 		Description: "RMD of a directory that holds files removes it with everything in it",
-		table: wrapTable([]string{"RMD"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(arg)
-				if fi, err := s.fs.Lstat(rel(v)); err == nil && fi.IsDir() && v != "/" && !s.writeDenied(v) &&
-					!strings.HasPrefix(s.cwd+"/", v+"/") {
-					if err := s.fs.RemoveAll(rel(v)); err == nil {
-						s.reply(codeFileActionOK, "Directory %s removed.", v)
-						return
-					}
-				}
-				h(s, arg)
+		table: intercept([]string{"RMD"}, func(s *session, arg string) bool {
+			v := s.resolve(arg)
+			fi, err := s.fs.Lstat(rel(v))
+			removable := err == nil && fi.IsDir() && v != "/" && !s.writeDenied(v) && !strings.HasPrefix(s.cwd+"/", v+"/")
+			if !removable || s.fs.RemoveAll(rel(v)) != nil {
+				return false
 			}
+			s.reply(codeFileActionOK, "Directory %s removed.", v)
+			return true
 		}),
 	},
 	{
 		Name: "mkd-exists-257", Group: "directory", RFC: "959:appendix-2", Commands: []string{"MKD"},
 		Description: "MKD of a directory that already exists answers 257 instead of an error",
-		table: wrapTable([]string{"MKD"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(arg)
-				if fi, err := s.statV(v); err == nil && fi.IsDir() {
-					s.reply(codePathCreated, "%s created.", quotePath(v))
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"MKD"}, func(s *session, arg string) bool {
+			v := s.resolve(arg)
+			if fi, err := s.stat(v); err != nil || !fi.IsDir() {
+				return false
 			}
+			s.reply(codePathCreated, "%s created.", quotePath(v))
+			return true
 		}),
 	},
 	{
@@ -369,14 +353,23 @@ var fileFaults = []Fault{
 	{
 		Name: "mkd-relative-to-root", Group: "directory", RFC: "959:4.1.3", Commands: []string{"MKD"},
 		Description: "MKD of a relative name makes the directory under / instead of the current directory",
-		table: wrapTable([]string{"MKD"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if !strings.HasPrefix(arg, "/") {
-					arg = "/" + arg
-				}
-				h(s, arg)
+		table: before([]string{"MKD"}, func(_ *session, arg string) string {
+			if !strings.HasPrefix(arg, "/") {
+				arg = "/" + arg
 			}
+			return arg
 		}),
+	},
+	{
+		Name: "pwd-unquoted", Group: "directory", RFC: "959:appendix-2", Commands: []string{"PWD", "XPWD"},
+		Description: "PWD answers 257 with the path not in double quotes",
+		reply: func(cmd string, r *wireReply) {
+			if (cmd == "PWD" || cmd == "XPWD") && r.code == codePathCreated {
+				if p, rest, ok := splitQuotedPath(r.lines[0]); ok {
+					r.lines[0] = p + rest
+				}
+			}
+		},
 	},
 	{
 		Name: "path-quotes-undoubled", Group: "directory", RFC: "959:appendix-2", Commands: []string{"MKD", "XMKD", "PWD", "XPWD"},
@@ -405,29 +398,29 @@ var fileFaults = []Fault{
 		Description: "LIST sends an empty listing, whatever the directory holds",
 	},
 	{
+		Name: faultNLSTLongForm, Group: "listing", RFC: "959:4.1.3", Commands: []string{"NLST"}, check: true,
+		Description: "NLST sends LIST's long lines instead of bare names",
+	},
+	{
 		Name: "listing-ignores-cwd", Group: "listing", RFC: "959:4.1.3", Commands: []string{"LIST", "NLST"},
 		Description: "LIST and NLST without an argument list / instead of the current directory",
-		table: wrapTable([]string{"LIST", "NLST"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if strings.TrimSpace(listArgs(arg)) == "" {
-					arg = strings.TrimSpace(arg + " /")
-				}
-				h(s, arg)
+		table: before([]string{"LIST", "NLST"}, func(_ *session, arg string) string {
+			if strings.TrimSpace(listArgs(arg)) == "" {
+				arg = strings.TrimSpace(arg + " /")
 			}
+			return arg
 		}),
 	},
 	{
 		Name: "list-file-refused", Group: "listing", RFC: "959:4.1.3", Commands: []string{"LIST"},
 		Description: "LIST of a plain file answers 450 instead of describing the file",
-		table: wrapTable([]string{"LIST"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				v := s.resolve(listArgs(arg))
-				if fi, err := s.statV(v); err == nil && fi.Mode().IsRegular() {
-					s.reply(codeFileBusy, "%s: Not a directory.", v)
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"LIST"}, func(s *session, arg string) bool {
+			v := s.resolve(listArgs(arg))
+			if fi, err := s.stat(v); err != nil || !fi.Mode().IsRegular() {
+				return false
 			}
+			s.reply(codeFileBusy, "%s: Not a directory.", v)
+			return true
 		}),
 	},
 	{
@@ -448,17 +441,14 @@ var fileFaults = []Fault{
 	{
 		Name: "stat-path-ignored", Group: "status", RFC: "959:4.1.3", Commands: []string{"STAT"},
 		Description: "STAT with a path answers the server status (211) instead of a listing of that path",
-		table: wrapTable([]string{"STAT"}, func(h handler) handler {
-			return func(s *session, arg string) {
-				if arg != "" && !s.transferActive() {
-					s.statusReply()
-					return
-				}
-				h(s, arg)
+		table: intercept([]string{"STAT"}, func(s *session, arg string) bool {
+			if arg == "" || s.transferActive() {
+				return false
 			}
+			s.statusReply()
+			return true
 		}),
 	},
-
 	{
 		Name: "stat-queued", Group: "status", RFC: "959:4.1.3", Commands: []string{"STAT"},
 		Description: "STAT sent during a transfer is answered only once the transfer has ended, like any other command",
@@ -470,18 +460,15 @@ var fileFaults = []Fault{
 		Name: "read-only-dir-writable", Group: "files", RFC: "959:4.2.1", Commands: []string{"STOR", "APPE", "MKD", "RNTO"},
 		Description: "writes into a read-only directory are carried out: STOR and APPE store, MKD makes the directory, RNTO renames into it",
 		table: func(t commands) {
-			// inReadOnly runs do instead of the command's handler for a path in a read-only
-			// directory; do returns false to leave it to the handler after all.
-			inReadOnly := func(do func(s *session, v string) bool) func(handler) handler {
-				return func(h handler) handler {
-					return func(s *session, arg string) {
-						if v := s.resolve(arg); !s.srv.policy.underReadOnly(s.rootPath(v)) || !do(s, v) {
-							h(s, arg)
-						}
-					}
-				}
+			// inReadOnly runs do instead of the handlers of the named commands for a path in a
+			// read-only directory; do returns false to leave it to the handler after all.
+			inReadOnly := func(names []string, do func(s *session, v string) bool) {
+				intercept(names, func(s *session, arg string) bool {
+					v := s.resolve(arg)
+					return s.srv.policy.underReadOnly(s.rootPath(v)) && do(s, v)
+				})(t)
 			}
-			wrap(t, inReadOnly(func(s *session, v string) bool {
+			inReadOnly([]string{"STOR", "APPE"}, func(s *session, v string) bool {
 				flag := os.O_TRUNC
 				if s.current == "APPE" {
 					flag = os.O_APPEND
@@ -499,16 +486,16 @@ var fileFaults = []Fault{
 				x := s.xfer
 				go func() { <-x.done; f.Close() }()
 				return true
-			}), "STOR", "APPE")
-			wrap(t, inReadOnly(func(s *session, v string) bool {
+			})
+			inReadOnly([]string{"MKD"}, func(s *session, v string) bool {
 				if err := s.fs.Mkdir(rel(v), 0o755); err != nil {
 					s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
 				} else {
 					s.reply(codePathCreated, "%s created.", quotePath(v))
 				}
 				return true
-			}), "MKD")
-			wrap(t, inReadOnly(func(s *session, to string) bool {
+			})
+			inReadOnly([]string{"RNTO"}, func(s *session, to string) bool {
 				from := s.renameFrom
 				if from == "" {
 					return false // 503 as usual
@@ -519,7 +506,7 @@ var fileFaults = []Fault{
 					s.reply(codeFileActionOK, "%s renamed to %s.", from, to)
 				}
 				return true
-			}), "RNTO")
+			})
 		},
 	},
 
@@ -529,7 +516,7 @@ var fileFaults = []Fault{
 		Description: "ABOR aborts the transfer and closes the data connection but sends no 226",
 		table: func(t commands) {
 			t["ABOR"].handler = func(s *session, _ string) {
-				faultAbortTransfer(s)
+				s.abortTransfer()
 				s.mu.Lock()
 				s.data.close()
 				s.mu.Unlock()
@@ -539,36 +526,12 @@ var fileFaults = []Fault{
 	{
 		Name: "abor-closes-control", Group: "abort", RFC: "959:4.1.3", Commands: []string{"ABOR"},
 		Description: "after answering ABOR, the server closes the control connection",
-		table: wrapTable([]string{"ABOR"}, func(h handler) handler {
-			return func(s *session, arg string) { h(s, arg); s.quit = true }
-		}),
+		table:       after([]string{"ABOR"}, func(s *session, _ string) { s.quit = true }),
 	},
 }
 
 // faultStickyRenames holds, for rnfr-sticky, the RNFR path of each session until its RNTO.
 var faultStickyRenames sync.Map // *session → string
-
-// splitQuotedPath reads the quoted path that starts a 257 line, undoing quote doubling; rest is
-// what follows the closing quote.
-func splitQuotedPath(line string) (p, rest string, ok bool) {
-	if !strings.HasPrefix(line, `"`) {
-		return "", line, false
-	}
-	var b strings.Builder
-	for i := 1; i < len(line); i++ {
-		if line[i] != '"' {
-			b.WriteByte(line[i])
-			continue
-		}
-		if i+1 < len(line) && line[i+1] == '"' {
-			b.WriteByte('"')
-			i++
-			continue
-		}
-		return b.String(), line[i+1:], true
-	}
-	return "", line, false
-}
 
 // faultTruncatingWriter keeps the first left bytes and silently drops the rest
 // (stor-truncates-upload).

@@ -15,6 +15,14 @@ func TestFileFaults(t *testing.T) {
 		edit  func(c *Config)
 		run   func(t *testing.T, ts *testServer, c *client)
 	}{
+		{"retr-226-as-250", nil, func(t *testing.T, ts *testServer, c *client) {
+			ts.write(t, "f", "x")
+			d := c.pasv()
+			c.expect("RETR f", 150)
+			readAll(t, d)
+			c.expectRead(250)
+			c.list("LIST") // other transfers keep their 226
+		}},
 		{"retr-short", nil, func(t *testing.T, ts *testServer, c *client) {
 			ts.write(t, "f", "abc")
 			if got := string(c.retr("f")); got != "ab" {
@@ -173,6 +181,11 @@ func TestFileFaults(t *testing.T) {
 				t.Fatalf("RETR after REST 3 sent %q", got)
 			}
 		}},
+		{"rnto-without-rnfr", nil, func(t *testing.T, ts *testServer, c *client) {
+			ts.write(t, "a", "x")
+			c.run([]step{{"RNTO b", 250, ""}, {"RNFR a", 350, ""}, {"RNTO c", 250, ""}})
+			ts.read(t, "c")
+		}},
 		{"rnto-no-rename", nil, func(t *testing.T, ts *testServer, c *client) {
 			ts.write(t, "a", "x")
 			c.run([]step{{"RNFR a", 350, ""}, {"RNTO b", 250, ""}})
@@ -215,6 +228,12 @@ func TestFileFaults(t *testing.T) {
 		{"mkd-relative-to-root", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.run([]step{{"MKD d", 257, ""}, {"CWD d", 250, ""}, {"MKD e", 257, `"/e"`}})
 		}},
+		{"pwd-unquoted", nil, func(t *testing.T, ts *testServer, c *client) {
+			c.run([]step{{`MKD a"b`, 257, `"/a""b"`}, {`CWD a"b`, 250, ""}})
+			if r := c.expect("PWD", 257); r.text() != `/a"b is the current directory.` {
+				t.Fatalf("PWD: %v", r)
+			}
+		}},
 		{"path-quotes-undoubled", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.run([]step{{`MKD a"b`, 257, `257 "/a"b" created.`}, {`CWD a"b`, 250, ""}, {"PWD", 257, `257 "/a"b" is`}})
 		}},
@@ -227,6 +246,12 @@ func TestFileFaults(t *testing.T) {
 				t.Fatalf("LIST: %q", lines)
 			}
 			if lines := c.list("NLST"); len(lines) != 1 {
+				t.Fatalf("NLST: %q", lines)
+			}
+		}},
+		{"nlst-long-form", nil, func(t *testing.T, ts *testServer, c *client) {
+			ts.write(t, "a", "x")
+			if lines := c.list("NLST"); len(lines) != 1 || !strings.HasPrefix(lines[0], "-rw") {
 				t.Fatalf("NLST: %q", lines)
 			}
 		}},

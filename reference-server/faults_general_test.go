@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -14,6 +15,20 @@ import (
 // Each general fault changes what the server does, and only where it says.
 func TestGeneralFaults(t *testing.T) {
 	on := func(name string) func(c *Config) { return func(c *Config) { c.Faults = []string{name} } }
+
+	t.Run("bare-lf", func(t *testing.T) {
+		ts := startServer(t, on("bare-lf"))
+		conn, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetReadDeadline(time.Now().Add(replyTimeout))
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "220 ") || strings.HasSuffix(line, "\r\n") {
+			t.Fatalf("greeting %q, %v", line, err)
+		}
+	})
 
 	t.Run("reply-missing-space", func(t *testing.T) {
 		ts := startServer(t, on("reply-missing-space"))

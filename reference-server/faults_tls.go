@@ -32,8 +32,9 @@ const (
 	faultTLSLoginNotRequired = "tls-login-not-required"    // setupTLS
 )
 
-// The commands that open a data connection, whose TLS the data faults change.
-var tlsDataCommands = []string{"RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD"}
+// The commands that open a data connection, whose TLS the data faults change: the transfers and
+// MLSD.
+var tlsDataCommands = append(slices.Clone(transferCommands), "MLSD")
 
 func init() { registerFaults(tlsFaults...) }
 
@@ -51,41 +52,29 @@ var tlsFaults = []Fault{
 	{
 		Name: "auth-unknown-accepted", Group: "security", RFC: "2228:3", Commands: []string{"AUTH"},
 		Description: "AUTH with a mechanism the server does not know is answered 234 and starts TLS",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, _ string) { h(s, "TLS") }
-			}, "AUTH")
-		},
+		table:       before([]string{"AUTH"}, func(*session, string) string { return "TLS" }),
 	},
 	{
 		Name: "auth-tls-c-refused", Group: "security", RFC: "4217:17", Commands: []string{"AUTH"},
 		Description: "AUTH TLS-C, the synonym of TLS, is refused with 504",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if strings.EqualFold(strings.TrimSpace(arg), "TLS-C") {
-						s.reply(codeParamNotImpl, "Unknown security mechanism.")
-						return
-					}
-					h(s, arg)
-				}
-			}, "AUTH")
-		},
+		table: intercept([]string{"AUTH"}, func(s *session, arg string) bool {
+			if !strings.EqualFold(strings.TrimSpace(arg), "TLS-C") {
+				return false
+			}
+			s.reply(codeParamNotImpl, "Unknown security mechanism.")
+			return true
+		}),
 	},
 	{
 		Name: "auth-case-sensitive", Group: "security", RFC: "2228:3", Commands: []string{"AUTH"},
 		Description: "AUTH takes the mechanism name case-sensitively: AUTH tls is refused with 504",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if arg != strings.ToUpper(arg) {
-						s.reply(codeParamNotImpl, "Unknown security mechanism.")
-						return
-					}
-					h(s, arg)
-				}
-			}, "AUTH")
-		},
+		table: intercept([]string{"AUTH"}, func(s *session, arg string) bool {
+			if arg == strings.ToUpper(arg) {
+				return false
+			}
+			s.reply(codeParamNotImpl, "Unknown security mechanism.")
+			return true
+		}),
 	},
 	{
 		Name: faultAuthKeepsLogin, Group: "security", RFC: "2228:3", Commands: []string{"AUTH", "USER", "PASS"}, check: true,
@@ -121,17 +110,13 @@ var tlsFaults = []Fault{
 	{
 		Name: "pbsz-zero-refused", Group: "security", RFC: "4217:9", Commands: []string{"PBSZ"},
 		Description: "PBSZ 0 is refused with 501, as RFC 2228's grammar (1 to 2^32-1) would have it",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if strings.TrimSpace(arg) == "0" {
-						s.reply(codeBadArguments, "PBSZ: the size must be 1 to 4294967295.")
-						return
-					}
-					h(s, arg)
-				}
-			}, "PBSZ")
-		},
+		table: intercept([]string{"PBSZ"}, func(s *session, arg string) bool {
+			if strings.TrimSpace(arg) != "0" {
+				return false
+			}
+			s.reply(codeBadArguments, "PBSZ: the size must be 1 to 4294967295.")
+			return true
+		}),
 	},
 	{
 		Name: "pbsz-no-size", Group: "security", RFC: "2228:3", Commands: []string{"PBSZ"},
@@ -149,11 +134,7 @@ var tlsFaults = []Fault{
 	{
 		Name: "pbsz-lenient", Group: "security", RFC: "2228:3", Commands: []string{"PBSZ"},
 		Description: "PBSZ accepts an argument that is not a 32-bit decimal number (200)",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, _ string) { h(s, "0") }
-			}, "PBSZ")
-		},
+		table:       before([]string{"PBSZ"}, func(*session, string) string { return "0" }),
 	},
 	// PROT (RFC 2228 §3, RFC 4217 §7, §9).
 	{
@@ -171,32 +152,26 @@ var tlsFaults = []Fault{
 	{
 		Name: "prot-s-accepted", Group: "security", RFC: "2228:3", Commands: []string{"PROT"},
 		Description: "PROT S and PROT E, levels TLS does not have, are accepted (200)",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if l := strings.ToUpper(strings.TrimSpace(arg)); (l == "S" || l == "E") && s.tls.pbsz {
-						s.reply(codeOK, "Protection level %s.", l)
-						return
-					}
-					h(s, arg)
-				}
-			}, "PROT")
-		},
+		table: intercept([]string{"PROT"}, func(s *session, arg string) bool {
+			l := strings.ToUpper(strings.TrimSpace(arg))
+			if (l != "S" && l != "E") || !s.tls.pbsz {
+				return false
+			}
+			s.reply(codeOK, "Protection level %s.", l)
+			return true
+		}),
 	},
 	{
 		Name: "prot-unknown-accepted", Group: "security", RFC: "2228:3", Commands: []string{"PROT"},
 		Description: "PROT with a level RFC 2228 does not define is accepted (200)",
-		table: func(t commands) {
-			wrap(t, func(h handler) handler {
-				return func(s *session, arg string) {
-					if l := strings.ToUpper(strings.TrimSpace(arg)); !strings.Contains("CSEP", l) && s.tls.pbsz {
-						s.reply(codeOK, "Protection level %s.", l)
-						return
-					}
-					h(s, arg)
-				}
-			}, "PROT")
-		},
+		table: intercept([]string{"PROT"}, func(s *session, arg string) bool {
+			l := strings.ToUpper(strings.TrimSpace(arg))
+			if strings.Contains("CSEP", l) || !s.tls.pbsz {
+				return false
+			}
+			s.reply(codeOK, "Protection level %s.", l)
+			return true
+		}),
 	},
 	{
 		Name: faultProtWithoutPBSZ, Group: "security", RFC: "4217:9", Commands: []string{"PROT"}, check: true,
@@ -213,11 +188,7 @@ var tlsFaults = []Fault{
 	{
 		Name: "prot-refusal-550", Group: "security", RFC: "4217:10.2", Commands: tlsDataCommands,
 		Description: "a transfer refused for its protection level is answered 550 instead of 521",
-		reply: func(cmd string, r *wireReply) {
-			if slices.Contains(tlsDataCommands, cmd) && r.code == codeProtSetting {
-				r.code = codeFileUnavailable
-			}
-		},
+		reply:       recode(tlsDataCommands, []int{codeProtSetting}, codeFileUnavailable),
 	},
 	// CCC (RFC 2228 §3, RFC 4217 §5).
 	{

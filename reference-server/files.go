@@ -102,7 +102,7 @@ func cmdMDTM(s *session, arg string) {
 
 // plainFile stats v for a command that needs a plain file, answering 550 when it is not one.
 func (s *session) plainFile(v string) (fs.FileInfo, bool) {
-	fi, err := s.statV(v)
+	fi, err := s.stat(v)
 	switch {
 	case err != nil:
 		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))

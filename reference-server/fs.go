@@ -187,5 +187,5 @@ func describe(err error) string {
 	}
 }
 
-// statV stats a virtual path on the mounted file system, following links that stay inside it.
-func (s *session) statV(v string) (fs.FileInfo, error) { return s.fs.Stat(rel(v)) }
+// stat stats a virtual path on the mounted file system, following links that stay inside it.
+func (s *session) stat(v string) (fs.FileInfo, error) { return s.fs.Stat(rel(v)) }

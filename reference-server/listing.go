@@ -19,7 +19,7 @@ type entry struct {
 // listPath reads what LIST, NLST and STAT show for v: the entries of a directory, or the file
 // itself. isDir tells which.
 func (s *session) listPath(v string) (entries []entry, isDir bool, err error) {
-	fi, err := s.statV(v)
+	fi, err := s.stat(v)
 	if err != nil {
 		return nil, false, err
 	}

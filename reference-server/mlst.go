@@ -212,7 +212,7 @@ func cmdMLST(s *session, arg string) {
 	if arg != "" {
 		v = s.resolve(arg)
 	}
-	fi, err := s.statV(v)
+	fi, err := s.stat(v)
 	if err != nil {
 		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
 		return
@@ -246,7 +246,7 @@ func cmdMLSD(s *session, arg string) {
 	case s.srv.faults.has(faultMLSDNoArgRoot):
 		v = "/"
 	}
-	fi, err := s.statV(v)
+	fi, err := s.stat(v)
 	if err != nil {
 		s.reply(codeFileUnavailable, "%s: %s.", v, describe(err))
 		return

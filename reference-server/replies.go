@@ -114,16 +114,18 @@ func (r wireReply) format() []byte {
 // passes through it, and through the reply faults.
 func (s *session) writeReply(cmd string, code int, lines ...string) {
 	r := newReply(code, lines)
-	for _, f := range s.srv.faults.replyHooks {
-		f(cmd, &r)
-	}
-	b := r.format()
-	s.wmu.Lock()
-	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, err := s.conn.Write(b)
-	s.wmu.Unlock()
+	s.srv.faults.rewrite(cmd, &r)
+	s.send(r.format())
 	s.log.Info("reply", "cmd", cmd, "code", r.code, "text", strings.Join(r.lines, "\n"))
-	if err != nil {
+}
+
+// send writes bytes to the control connection, one reply at a time, within writeTimeout. A
+// client that is gone is noticed by the next read.
+func (s *session) send(b []byte) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := s.conn.Write(b); err != nil {
 		s.log.Debug("reply not delivered", "err", err)
 	}
 }

@@ -262,9 +262,7 @@ func (s *Server) accept(conn net.Conn) {
 			s.log.Info("connection refused: limit reached", "remote", conn.RemoteAddr().String(), "limit", s.cfg.MaxConnections)
 			_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 			r := newReply(codeNotAvailable, []string{fmt.Sprintf("Too many connections (limit %d), try again later.", s.cfg.MaxConnections)})
-			for _, f := range s.faults.replyHooks {
-				f("<connect>", &r)
-			}
+			s.faults.rewrite(greeting, &r)
 			_, _ = conn.Write(r.format())
 			closeGracefully(conn)
 		}()

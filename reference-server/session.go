@@ -119,8 +119,13 @@ func (s *session) greet() bool {
 	return true
 }
 
-// greeting names the greeting's replies, which answer no command, for logs and faults.
-const greeting = "<connect>"
+// The replies that answer no command answer these, in logs and for faults: the greeting (and
+// the refusal of a connection beyond the limit), the idle timeout's 421, the shutdown's 421.
+const (
+	greeting     = "<connect>"
+	idleTimeout  = "<idle>"
+	shuttingDown = "<shutdown>"
+)
 
 // startDelay sends "120 Service ready in nnn minutes" and waits the configured start delay,
 // when there is one, before the 220 of the greeting or of REIN, which returns a session to the
@@ -187,7 +192,7 @@ func (s *session) readFailed(err error) bool {
 		if s.transferActive() {
 			return true // the control connection is quiet while data flows
 		}
-		s.writeReply("<idle>", codeNotAvailable, fmt.Sprintf("Idle timeout (%s): closing control connection.", s.idle))
+		s.writeReply(idleTimeout, codeNotAvailable, fmt.Sprintf("Idle timeout (%s): closing control connection.", s.idle))
 		s.log.Info("idle timeout", "after", s.idle.String())
 		s.quit = true // close gracefully, so that the 421 is read
 		return false
@@ -196,18 +201,14 @@ func (s *session) readFailed(err error) bool {
 	default:
 		s.log.Info("control connection failed", "err", err)
 	}
-	if s.transferActive() {
-		s.xfer.abort()
-		<-s.xfer.done
-		s.xfer = nil
-	}
+	s.abortTransfer()
 	return false
 }
 
 // closeForShutdown lets a transfer finish while the server allows it, then says 421.
 func (s *session) closeForShutdown() {
 	s.waitTransfer()
-	s.writeReply("<shutdown>", codeNotAvailable, "Server shutting down, closing control connection.")
+	s.writeReply(shuttingDown, codeNotAvailable, "Server shutting down, closing control connection.")
 	s.quit = true // close gracefully, so that the 421 is read
 }
 
@@ -286,6 +287,15 @@ func (s *session) transferActive() bool {
 	return true
 }
 
+// abortTransfer aborts the transfer in progress, if any, and waits for its final reply (426).
+func (s *session) abortTransfer() {
+	if s.transferActive() {
+		s.xfer.abort()
+		<-s.xfer.done
+		s.xfer = nil
+	}
+}
+
 // waitTransfer waits until the transfer in progress has sent its final reply.
 func (s *session) waitTransfer() {
 	if s.xfer == nil {
@@ -302,10 +312,7 @@ func (s *session) waitTransfer() {
 
 // cleanup releases everything the session holds.
 func (s *session) cleanup() {
-	if s.xfer != nil {
-		s.xfer.abort()
-		<-s.xfer.done
-	}
+	s.abortTransfer()
 	s.mu.Lock()
 	s.data.close()
 	s.mu.Unlock()

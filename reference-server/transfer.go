@@ -687,10 +687,7 @@ func (s *session) createUnique(v string) (*os.File, string, error) {
 // one, 226 (the data connection closed) or 225 (a kept-open block-mode connection stays).
 func cmdABOR(s *session, _ string) {
 	if s.transferActive() {
-		x := s.xfer
-		x.abort()
-		<-x.done
-		s.xfer = nil
+		s.abortTransfer()
 		s.mu.Lock()
 		s.data.close()
 		s.mu.Unlock()
