@@ -27,8 +27,19 @@ const (
 // DataKinds are all the kinds, in the order scenarios that try each use.
 var DataKinds = []DataKind{PASV, EPSV, PORT, EPRT}
 
+// LPSV is RFC 1639's long passive mode; scenarios set it up themselves and hand the port to
+// PassiveData.
+const LPSV DataKind = "LPSV"
+
 // Passive reports whether the server listens.
-func (k DataKind) Passive() bool { return k == PASV || k == EPSV }
+func (k DataKind) Passive() bool { return k == PASV || k == EPSV || k == LPSV }
+
+// PassiveData is a passive data connection the scenario set up itself (LPSV, or a PASV it
+// parsed on its own): the harness connects to the control peer at port, as for PASV.
+func (c *Conn) PassiveData(kind DataKind, setup Reply, port int) *Data {
+	peer := c.RemoteAddr().IP
+	return &Data{Kind: kind, Setup: setup, c: c, tls: c.protectData, addr: net.JoinHostPort(peer.String(), strconv.Itoa(port))}
+}
 
 // Data is one data connection being set up or in use. The harness connects only to the control
 // connection's own peer address, whatever address a server names (RFC 2577 §3 explains why).
