@@ -37,6 +37,37 @@ func bareLF(data []byte) bool {
 // (RFC 959 §4.1.3: "valid pathname strings").
 func nameOf(line string) string { return path.Base(strings.TrimRight(line, "/")) }
 
+// dotEntry reports whether an NLST line names "." or "..", the entries every Unix directory
+// holds: names in the directory, which NLST may list (RFC 959 asks for "a stream of names of
+// files" and excludes nothing), though they name no file a "multiple get" would retrieve.
+func dotEntry(line string) bool {
+	n := nameOf(line)
+	return n == "." || n == ".."
+}
+
+// nlstEntries reads the data of an NLST of dir (absolute, as the scenario knows it): the names
+// of its entries, "." and ".." left out. A line may give the bare name ("name", "./name") or
+// the name qualified with the directory listed ("dir/name"): both are "valid pathname strings"
+// (RFC 959 §4.1.3) that the server can use "directly as the arguments of subsequent data
+// transfer commands" (RFC 1123 §4.1.2.7). A line naming anything else is kept whole, so that
+// the comparison shows it.
+func nlstEntries(data []byte, dir string) []string {
+	var out []string
+	for _, l := range listLines(data) {
+		if dotEntry(l) {
+			continue
+		}
+		p := path.Clean(l)
+		switch path.Dir(p) {
+		case ".", path.Clean(dir):
+			out = append(out, path.Base(p))
+		default:
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // nlstNames returns the NLST names of dir (its current directory when dir is "").
 func nlstNames(s *S, c *Conn, dir string) []string {
 	cmd := strings.TrimSpace("NLST " + dir)
@@ -169,12 +200,18 @@ func readAtLeast(s *S, nc net.Conn, n int) {
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("reading the first %d bytes of the download", n))
 }
 
-// readRest reads a live download to its end, each read within a reply timeout.
+// readRest reads a live download to its end, each read within a reply timeout, and then closes
+// the client's end as a client does at the end of the file: servers that close the data
+// connection with a lingering close (ProFTPD, for up to its TimeoutLinger of 10 s) send the
+// transfer's reply only once the client has closed too.
 func readRest(s *S, nc net.Conn) []byte {
 	got, err := io.ReadAll(readerOf(s, nc))
 	if err != nil {
 		s.Note("data connection: %v", err)
+	} else {
+		s.Note("the data connection was closed by the server after %d bytes; the client closes its end", len(got))
 	}
+	nc.Close()
 	return got
 }
 
