@@ -1,6 +1,8 @@
 package suites
 
 import (
+	"fmt"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -29,17 +31,24 @@ var _ = Describe("RFC 959 §5.3 Commands", func() {
 
 	Scenario(Spec{
 		ID:       "ACCT-006",
-		Title:    "ACCT without account information is a syntax error in the arguments (501)",
+		Title:    "ACCT without account information is a syntax error in the arguments (501); a server that does not implement ACCT (502, or 202 superfluous) reads no argument",
 		Commands: []string{"ACCT"},
-		Codes:    []int{501, 500},
+		Codes:    []int{501, 500, 502, 202},
 		Section:  "959:5.3.1",
-		Also:     []string{"959:5.3.2", "959:4.2.1"},
+		Also:     []string{"959:5.3.2", "959:4.2.1", "959:5.1"},
 		Quote:    "ACCT <SP> <account-information> <CRLF>",
 		Level:    Must,
 	}, func(s *S) {
 		c := s.Login()
 		r := c.Cmd("ACCT")
-		Expect(r).To(HaveReplyCode(500, 501), "<account-information> is a <string> of at least one character (RFC 959 §5.3.2)")
+		if r.Code == 502 {
+			// ACCT is outside RFC 959 §5.1's minimum; RFC 1123 §4.1.2.13 adds it, and ACCT-007
+			// judges that in the profiles that include RFC 1123.
+			Skip(fmt.Sprintf("not offered: ACCT (%s; allowed by RFC 959 §5.1): a command not implemented has no argument syntax to check", r))
+		}
+		// 202: "Command not implemented, superfluous at this site" (RFC 959 §4.2.1), a reply
+		// ACCT's §5.4 row has: a server that takes ACCT as superfluous need not read its argument.
+		Expect(r).To(HaveReplyCode(500, 501, 202), "<account-information> is a <string> of at least one character (RFC 959 §5.3.2)")
 		s.Prefer(r, 501)
 	})
 
@@ -62,20 +71,24 @@ var _ = Describe("RFC 959 §5.3 Commands", func() {
 
 	Scenario(Spec{
 		ID:       "REPLY-004",
-		Title:    "command codes are case-insensitive: user, pass, noop and NoOp work as USER, PASS and NOOP",
+		Title:    "command codes are case-insensitive: noop and NoOp are answered as NOOP, user and pass log in, nOOP then gets 200",
 		Commands: []string{"USER", "PASS", "NOOP"},
-		Codes:    []int{331, 230, 200},
+		Codes:    []int{331, 230, 200, 530},
 		Section:  "959:5.3",
 		Quote:    "Upper and lower case alphabetic characters are to be treated identically.",
 		Level:    Must,
 	}, func(s *S) {
 		t := s.Settings.Target
 		c := s.Dial()
-		Expect(c.Cmd("noop")).To(HaveReplyCode(200))
-		Expect(c.Cmd("NoOp")).To(HaveReplyCode(200))
+		// Before login the server may refuse NOOP (530, as many do for all but the login
+		// commands; NOOP-002 judges that code): what matters here is that the case changes nothing.
+		upper := c.Cmd("NOOP")
+		for _, v := range []string{"noop", "NoOp"} {
+			Expect(c.Cmd("%s", v)).To(HaveReplyCode(upper.Code), "before login NOOP was answered %s; %s is the same command", upper, v)
+		}
 		Expect(c.Cmd("user %s", t.User)).To(HaveReplyCode(331))
 		Expect(c.Cmd("pass %s", t.Password)).To(HaveReplyCode(230))
-		Expect(c.Cmd("nOOP")).To(HaveReplyCode(200))
+		Expect(c.Cmd("nOOP")).To(HaveReplyCode(200), "after login, nOOP is NOOP")
 	})
 
 	Scenario(Spec{
