@@ -38,7 +38,7 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 
 	Scenario(Spec{
 		ID:       "REST-002",
-		Title:    "REST n then STOR writes the data into the file from octet n: a partial upload is completed",
+		Title:    "REST n then STOR writes the data into the file from octet n: a partial upload is completed (a refused restart breaks no MUST: a warning)",
 		Commands: []string{"REST", "STOR", "RETR"},
 		Codes:    []int{350, 226, 250},
 		Section:  "3659:5.3",
@@ -53,6 +53,18 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		c := s.Login()
 		put(s, c, p, data[:n])
 		t := restarted(s, c, n, data[n:], "STOR %s", p)
+		if t.Final().Class() >= 4 {
+			// The sentence says what a restarted STOR that is carried out does. §5.3 lets the
+			// transfer command report errors ("Any other errors … should be reported when the
+			// following transfer command is issued"); refusing the restart breaks no sentence,
+			// but a server that announces REST STREAM should complete uploads too: "another
+			// command, which should be either RETR or STOR, should then follow to complete the
+			// restart".
+			s.Should(false, "3659:5.3", "STOR after REST %d was refused (%s): the restart of an upload is announced by REST STREAM but not carried out", n, t.Final())
+			kept := getImage(s, c, p)
+			s.Should(bytes.Equal(kept, data[:n]), "3659:5.3", "the refused STOR changed the file: %s", diffBytes(kept, data[:n]))
+			return
+		}
 		Expect(t).To(HaveReplyCode(226, 250), "STOR after REST %d", n)
 		expectSameBytes(download(s, c, p), data,
 			"the file held the first %d octets; REST %d and STOR of the rest must complete it", n, n)
@@ -197,7 +209,11 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 		Expect(c.Cmd("TYPE A")).To(HaveReplyCode(200), setupStep("TYPE A"))
 		sent := download(s, c, p)
 		i := bytes.Index(sent[len(sent)/2:], []byte("\r\n"))
-		Expect(i).To(BeNumerically(">=", 0), setupStep("RETR in TYPE A sent no CRLF line ends"))
+		if i < 0 {
+			// Then the offsets of what is sent and of what is stored are the same: nothing here
+			// tells them apart. DATA-002 judges the missing conversion (RFC 959 §3.1.1.1).
+			Skip(fmt.Sprintf("RETR in TYPE A sent the file's LF line ends unchanged (%s), so an offset in the data sent cannot be told from one in the file stored; DATA-002 judges the conversion", fingerprint(sent)))
+		}
 		n := len(sent)/2 + i + 2 // the start of a line
 		d := dataFor(s, c)
 		r := c.Cmd("REST %d", n)
@@ -208,6 +224,14 @@ var _ = Describe("RFC 3659 §5 Restart of interrupted transfer (REST) in stream 
 			return
 		}
 		t := d.Run(fmt.Sprintf("RETR %s", p), nil, false)
+		if t.Final().Class() >= 4 {
+			// §5.3: errors other than syntax "should be reported when the following transfer
+			// command is issued. Such errors will cause that transfer request to be rejected".
+			// The sentence above says the offset can always be found, not that a server must
+			// restart every transfer: a refusal breaks no MUST.
+			s.Should(false, "3659:5.3", "RETR in TYPE A after REST %d was refused (%s): the restart in TYPE A is not carried out", n, t.Final())
+			return
+		}
 		Expect(t).To(HaveReplyCode(226, 250), "RETR in TYPE A after REST %d", n)
 		expectSameBytes(t.Data, sent[n:],
 			"in TYPE A, RETR after REST %d must send what a whole RETR sends from its octet %d: %q…", n, n, head(sent[n:], 30))
