@@ -27,11 +27,12 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: MKD, RMD, PWD", func() {
 
 	Scenario(Spec{
 		ID:       "MKD-002",
-		Title:    "MKD of a relative name makes a subdirectory of the current directory, and its 257 gives the absolute pathname",
+		Title:    "MKD of a relative name: the 257 reply gives the absolute pathname of the directory created, not the name as given",
 		Commands: []string{"MKD", "CWD"},
 		Codes:    []int{257},
-		Section:  "959:4.1.3",
-		Quote:    "This command causes the directory specified in the pathname to be created as a directory (if the pathname is absolute) or as a subdirectory of the current working directory (if the pathname is relative).",
+		Section:  "959:appendix-2",
+		Also:     []string{"959:4.1.3"},
+		Quote:    "The 257 reply to the MKD command must always contain the absolute pathname of the created directory.",
 		Level:    Must,
 		Feature:  "MKD",
 		Writes:   true,
@@ -41,8 +42,28 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: MKD, RMD, PWD", func() {
 		chdir(c, dir)
 		r := c.Cmd("MKD child")
 		Expect(r).To(HaveReplyCode(257))
+		got := PathOf(r)
+		Expect(got).To(HavePrefix("/"), "MKD child in %s answered %s: the name in quotes must be the absolute pathname of the new directory", dir, r)
+		Expect(path.Base(got)).To(Equal("child"), "MKD child answered %s: that names no directory called child", r)
+		Expect(dirExists(c, got, dir)).To(BeTrue(), "MKD child answered %s, so %s must be the directory created", r, got)
+	})
+
+	Scenario(Spec{
+		ID:       "MKD-006",
+		Title:    "MKD of a relative name makes a subdirectory of the current working directory",
+		Commands: []string{"MKD", "CWD"},
+		Codes:    []int{257},
+		Section:  "959:4.1.3",
+		Quote:    "This command causes the directory specified in the pathname to be created as a directory (if the pathname is absolute) or as a subdirectory of the current working directory (if the pathname is relative).",
+		Level:    Must,
+		Feature:  "MKD",
+		Writes:   true,
+	}, func(s *S) {
+		dir := s.Scratch()
 		want := path.Join(dir, "child")
-		Expect(PathOf(r)).To(Equal(want), "MKD child in %s", dir)
+		c := s.Login()
+		chdir(c, dir)
+		Expect(c.Cmd("MKD child")).To(HaveReplyCode(257))
 		Expect(dirExists(c, want, dir)).To(BeTrue(), "MKD child in %s must make %s", dir, want)
 	})
 
