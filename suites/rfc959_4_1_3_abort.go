@@ -69,7 +69,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 				return d
 			}, "the download was under way (150 sent, the client had read 64 KiB of a larger file)"},
 		{"ABOR-004", "STOR", "ABOR during an upload, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
-			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally.",
+			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally. The server then sends a 226 reply, indicating that the abort command was successfully processed.",
 			func(s *S, c *Conn) *Data { return liveUpload(s, c, "aborted-upload.bin") },
 			"the upload was under way (150 sent, its data connection open, 16 MiB sent)"},
 	} {
