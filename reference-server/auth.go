@@ -19,6 +19,11 @@ func (u *User) checkPassword(given string) bool {
 	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(given)) == 1
 }
 
+// checkAccount compares an account with a user's, in constant time.
+func (u *User) checkAccount(given string) bool {
+	return subtle.ConstantTimeCompare([]byte(u.Account), []byte(given)) == 1
+}
+
 func isBcrypt(p string) bool {
 	return strings.HasPrefix(p, "$2a$") || strings.HasPrefix(p, "$2b$") || strings.HasPrefix(p, "$2y$")
 }
@@ -59,7 +64,7 @@ func cmdACCT(s *session, arg string) {
 	case s.user == nil:
 		s.reply(codeBadSequence, "Log in with USER and PASS first.")
 	case s.needAcct:
-		if subtle.ConstantTimeCompare([]byte(arg), []byte(s.user.Account)) != 1 {
+		if !s.user.checkAccount(arg) {
 			s.needAcct, s.user = false, nil
 			s.loginFailed("Account incorrect.")
 			return
@@ -67,7 +72,7 @@ func cmdACCT(s *session, arg string) {
 		s.needAcct, s.acctGiven = false, true
 		s.completeLogin()
 	case s.user.AccountStore && !s.acctGiven:
-		if subtle.ConstantTimeCompare([]byte(arg), []byte(s.user.Account)) != 1 {
+		if !s.user.checkAccount(arg) {
 			s.loginFailed("Account incorrect.")
 			return
 		}
@@ -138,7 +143,7 @@ func cmdREIN(s *session, _ string) {
 		return
 	}
 	s.reply(codeReady, "Service ready for new user.")
-	s.tlsAfterREIN() // RFC 4217 §13: the 220 went out protected; now TLS ends (tls.go)
+	s.tlsAfterREIN() // RFC 4217 §13: the 220 went out protected; now TLS ends (tls_control.go)
 }
 
 // reinitialize flushes the login and the transfer parameters: for REIN, and for AUTH, after

@@ -17,11 +17,11 @@ import (
 
 // Names of the faults that act through a named check in the server's code.
 const (
-	faultRETRShort        = "retr-short"              // transfer.go, cmdRETR
+	faultRETRShort        = "retr-short"              // retr.go, cmdRETR
 	faultSTORTruncates    = "stor-truncates-upload"   // store.go, store
 	faultSTOUOverwrites   = "stou-overwrites"         // store.go, createUnique
 	faultRefusedNameOK    = "refused-name-accepted"   // store.go, store; files.go, cmdRNTO
-	faultRESTLocalOffset  = "rest-ascii-local-offset" // transfer.go, restOffset
+	faultRESTLocalOffset  = "rest-ascii-local-offset" // retr.go, restOffset
 	faultListEmpty        = "list-empty"              // listing.go, sendListing
 	faultNLSTLongForm     = "nlst-long-form"          // listing.go, sendListing
 	faultListMissingEmpty = "listing-missing-empty"   // listing.go, sendListing

@@ -10,7 +10,7 @@ import (
 // of RFC 4217 §10. Each breaks one rule that a scenario of suites/rfc2228_*.go, rfc4217_*.go or
 // rfc2577_6_*.go checks.
 
-// Names of the faults that act through a named check in tls.go.
+// Names of the faults that act through a named check in tls.go, tls_control.go and tls_data.go.
 const (
 	faultAuthKeepsLogin      = "auth-keeps-login"          // startControlTLS
 	faultAuthKeepsParams     = "auth-keeps-parameters"     // startControlTLS
