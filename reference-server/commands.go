@@ -65,7 +65,7 @@ var commandTable = []command{
 	{name: "PORT", handler: cmdPORT, login: true, keepsRest: true, arg: argRequired, syntax: "PORT h1,h2,h3,h4,p1,p2", help: "connect to this address for the next transfer"},
 	{name: "PASV", handler: cmdPASV, login: true, keepsRest: true, arg: argNone, syntax: "PASV", help: "listen for the next data connection"},
 	{name: "EPRT", handler: cmdEPRT, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argRequired, syntax: "EPRT |proto|addr|port|", help: "extended PORT (RFC 2428)", feat: "EPRT"},
-	{name: "EPSV", handler: cmdEPSVWithAll, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
+	{name: "EPSV", handler: cmdEPSV, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argOptional, syntax: "EPSV [1|2|ALL]", help: "extended PASV (RFC 2428)", feat: "EPSV"},
 	{name: "TYPE", handler: cmdTYPE, login: true, keepsRest: true, arg: argRequired, syntax: "TYPE A [N|T|C] | E [N|T|C] | I | L 8", help: "set the representation type"},
 	{name: "STRU", handler: cmdSTRU, login: true, arg: argRequired, syntax: "STRU F|R|P", help: "set the file structure"},
 	{name: "LPRT", handler: cmdLPRT, login: true, notLoggedIn: codeBadArguments, keepsRest: true, arg: argRequired, syntax: "LPRT af,hal,h1,...,pal,p1,p2", help: "PORT with a long address (RFC 1639)"},

@@ -104,8 +104,7 @@ func (s *session) passive() (int, bool) {
 // PASV (RFC 959 §4.1.2): 227 with the control connection's local address. It cannot name an
 // IPv6 address: EPSV does (RFC 2428).
 func cmdPASV(s *session, _ string) {
-	if s.epsvAll {
-		s.reply(codeBadArguments, "PASV refused after EPSV ALL (RFC 2428 §3).")
+	if s.refusedAfterEPSVAll() {
 		return
 	}
 	ip := ipOf(s.conn.LocalAddr()).To4()
@@ -121,16 +120,15 @@ func cmdPASV(s *session, _ string) {
 }
 
 // EPSV (RFC 2428 §3): 229 (|||port|); "EPSV 1" or "EPSV 2" name the protocol, 522 when it is not
-// the control connection's; "EPSV ALL" refuses the other data commands from then on.
+// the control connection's. "EPSV ALL" has no reply code of its own in RFC 2428: this server
+// treats it as what it is, an EPSV, entering extended passive mode with 229, and from then on
+// refuses every other data connection set-up command (PORT, PASV, EPRT, LPRT, LPSV: 501).
 func cmdEPSV(s *session, arg string) {
 	arg = strings.TrimSpace(arg)
 	fam := family(ipOf(s.conn.LocalAddr()))
+	all := strings.EqualFold(arg, "ALL")
 	switch {
-	case strings.EqualFold(arg, "ALL"):
-		s.epsvAll = true
-		s.reply(codeOK, "EPSV ALL accepted: only EPSV from now on.")
-		return
-	case arg == "":
+	case arg == "" || all:
 	case arg == "1" || arg == "2":
 		if arg != strconv.Itoa(fam) {
 			s.reply(codeBadProtocol, "Network protocol not supported, use (%d)", fam)
@@ -148,14 +146,27 @@ func cmdEPSV(s *session, arg string) {
 	if !ok {
 		return
 	}
+	if all {
+		s.epsvAll = !s.srv.faults.has(faultEPSVAllIgnored)
+		s.reply(codeExtendedPassive, "EPSV ALL: only EPSV from now on. Entering Extended Passive Mode (|||%d|)", port)
+		return
+	}
 	s.reply(codeExtendedPassive, "Entering Extended Passive Mode (|||%d|)", port)
+}
+
+// refusedAfterEPSVAll answers 501 to a data connection set-up command other than EPSV after
+// EPSV ALL (RFC 2428 §3: the server "MUST refuse" them), and reports whether it did.
+func (s *session) refusedAfterEPSVAll() bool {
+	if s.epsvAll {
+		s.reply(codeBadArguments, "%s refused after EPSV ALL (RFC 2428 §3).", s.current)
+	}
+	return s.epsvAll
 }
 
 // PORT (RFC 959 §4.1.2): 200. The server connects only to the control connection's peer, and
 // never to a port below 1024: 504 otherwise (RFC 2577 §3).
 func cmdPORT(s *session, arg string) {
-	if s.epsvAll {
-		s.reply(codeBadArguments, "PORT refused after EPSV ALL (RFC 2428 §3).")
+	if s.refusedAfterEPSVAll() {
 		return
 	}
 	ip, port, err := portAddress(arg)
@@ -185,8 +196,7 @@ func portAddress(arg string) (net.IP, int, error) {
 
 // EPRT (RFC 2428 §2): |proto|address|port| with any delimiter; 522 for an unknown protocol.
 func cmdEPRT(s *session, arg string) {
-	if s.epsvAll {
-		s.reply(codeBadArguments, "EPRT refused after EPSV ALL (RFC 2428 §3).")
+	if s.refusedAfterEPSVAll() {
 		return
 	}
 	ip, port, err := eprtAddress(arg)

@@ -34,7 +34,7 @@ func newDeflateWriter(p xferParams, out *bufio.Writer) frameWriter {
 	if err != nil { // OPTS MODE Z accepts only 1 to 9
 		zw = zlib.NewWriter(out)
 	}
-	sw := &streamWriter{w: bufio.NewWriterSize(zw, 32*1024), record: p.stru == struRecord}
+	sw := newStreamWriter(bufio.NewWriterSize(zw, 32*1024), p.stru == struRecord)
 	return &deflateWriter{streamWriter: sw, zw: zw, out: out}
 }
 

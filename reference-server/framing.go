@@ -57,11 +57,11 @@ func newFrameWriter(p xferParams, w io.Writer, pageSize int) frameWriter {
 	case modeBlock:
 		fw = &blockWriter{w: bw}
 	case modeCompressed:
-		fw = &compressedWriter{w: bw, filler: filler(p.typ)}
+		fw = &compressedWriter{w: bw, filler: filler(p.typ), eor: heldEOR{mark: []byte{0, descEOR}}}
 	case modeDeflate:
 		fw = newDeflateWriter(p, bw) // deflate.go
 	default:
-		fw = &streamWriter{w: bw, record: p.stru == struRecord}
+		fw = newStreamWriter(bw, p.stru == struRecord)
 	}
 	if p.stru == struPage {
 		fw = &pageWriter{fw: fw, size: pageSize, index: 1}
@@ -81,10 +81,40 @@ func filler(typ byte) byte {
 	}
 }
 
+// heldEOR holds an end-of-record mark back, so that the last one can merge with the end of
+// file; mark is how the mode writes one alone.
+type heldEOR struct {
+	mark []byte
+	held bool
+}
+
+// release writes the mark held back, if there is one.
+func (h *heldEOR) release(w *bufio.Writer) error {
+	if !h.held {
+		return nil
+	}
+	h.held = false
+	_, err := w.Write(h.mark)
+	return err
+}
+
+// hold releases the mark held before, and holds back a new one.
+func (h *heldEOR) hold(w *bufio.Writer) error {
+	if err := h.release(w); err != nil {
+		return err
+	}
+	h.held = true
+	return nil
+}
+
 type streamWriter struct {
 	w      *bufio.Writer
 	record bool
-	eor    bool // an EOR is owed; held back so that the last one can merge with EOF
+	eor    heldEOR
+}
+
+func newStreamWriter(w *bufio.Writer, record bool) *streamWriter {
+	return &streamWriter{w: w, record: record, eor: heldEOR{mark: []byte{streamEscape, 1}}}
 }
 
 func (f *streamWriter) data(p []byte) error {
@@ -92,7 +122,7 @@ func (f *streamWriter) data(p []byte) error {
 		_, err := f.w.Write(p)
 		return err
 	}
-	if err := f.owe(); err != nil {
+	if err := f.eor.release(f.w); err != nil {
 		return err
 	}
 	for _, b := range p {
@@ -106,24 +136,11 @@ func (f *streamWriter) data(p []byte) error {
 	return nil
 }
 
-func (f *streamWriter) owe() error {
-	if f.eor {
-		f.eor = false
-		_, err := f.w.Write([]byte{streamEscape, 1})
-		return err
-	}
-	return nil
-}
-
 func (f *streamWriter) endRecord() error {
 	if !f.record {
 		return nil
 	}
-	if err := f.owe(); err != nil {
-		return err
-	}
-	f.eor = true
-	return nil
+	return f.eor.hold(f.w)
 }
 
 func (f *streamWriter) marker(string) error { return nil }
@@ -133,7 +150,7 @@ func (f *streamWriter) flush() error { return f.w.Flush() }
 func (f *streamWriter) close() error {
 	if f.record {
 		code := byte(2)
-		if f.eor {
+		if f.eor.held {
 			code = 3
 		}
 		if _, err := f.w.Write([]byte{streamEscape, code}); err != nil {
@@ -222,20 +239,11 @@ func (f *blockWriter) close() error {
 type compressedWriter struct {
 	w      *bufio.Writer
 	filler byte
-	eor    bool
-}
-
-func (f *compressedWriter) owe() error {
-	if f.eor {
-		f.eor = false
-		_, err := f.w.Write([]byte{0, descEOR})
-		return err
-	}
-	return nil
+	eor    heldEOR
 }
 
 func (f *compressedWriter) data(p []byte) error {
-	if err := f.owe(); err != nil {
+	if err := f.eor.release(f.w); err != nil {
 		return err
 	}
 	lit := 0 // start of the pending byte string
@@ -276,16 +284,10 @@ func (f *compressedWriter) data(p []byte) error {
 	return flush(len(p))
 }
 
-func (f *compressedWriter) endRecord() error {
-	if err := f.owe(); err != nil {
-		return err
-	}
-	f.eor = true
-	return nil
-}
+func (f *compressedWriter) endRecord() error { return f.eor.hold(f.w) }
 
 func (f *compressedWriter) marker(m string) error {
-	if err := f.owe(); err != nil {
+	if err := f.eor.release(f.w); err != nil {
 		return err
 	}
 	if len(m) == 0 || len(m) > compressedMax {
@@ -299,7 +301,7 @@ func (f *compressedWriter) flush() error { return f.w.Flush() }
 
 func (f *compressedWriter) close() error {
 	desc := byte(descEOF)
-	if f.eor {
+	if f.eor.held {
 		desc |= descEOR
 	}
 	if _, err := f.w.Write([]byte{0, desc}); err != nil {

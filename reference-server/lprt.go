@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -38,7 +39,7 @@ func longAddress(ip net.IP, port int) string {
 }
 
 // errFamily is an address family this server does not support (521).
-var errFamily = fmt.Errorf("unsupported address family")
+var errFamily = errors.New("unsupported address family")
 
 // parseLongAddress reads af,hal,h1,...,pal,p1,p2.
 func parseLongAddress(arg string) (net.IP, int, error) {
@@ -73,13 +74,12 @@ func parseLongAddress(arg string) (net.IP, int, error) {
 // LPRT (RFC 1639 §2): 200 as PORT; 521 for an address family other than 4 and 6; 501 for
 // anything else wrong, including an address other than the client's (RFC 2577 §3 as for EPRT).
 func cmdLPRT(s *session, arg string) {
-	if s.epsvAll {
-		s.reply(codeBadArguments, "LPRT refused after EPSV ALL (RFC 2428 §3).")
+	if s.refusedAfterEPSVAll() {
 		return
 	}
 	ip, port, err := parseLongAddress(arg)
 	switch {
-	case err == errFamily && !s.srv.faults.has(faultLPRTFamily501):
+	case errors.Is(err, errFamily) && !s.srv.faults.has(faultLPRTFamily501):
 		s.reply(codeBadFamily, "Supported address families are (%d, %d)", afIPv4, afIPv6)
 	case err != nil:
 		s.reply(codeBadArguments, "LPRT: %v.", err)
@@ -90,8 +90,7 @@ func cmdLPRT(s *session, arg string) {
 
 // LPSV (RFC 1639 §3): 228 with the listening address, the control connection's local one.
 func cmdLPSV(s *session, _ string) {
-	if s.epsvAll {
-		s.reply(codeBadArguments, "LPSV refused after EPSV ALL (RFC 2428 §3).")
+	if s.refusedAfterEPSVAll() {
 		return
 	}
 	ip := ipOf(s.conn.LocalAddr())

@@ -311,16 +311,6 @@ type fileInfoAs struct{ fs.FileInfo }
 func (f fileInfoAs) Mode() fs.FileMode { return f.FileInfo.Mode() &^ fs.ModeDir }
 func (f fileInfoAs) IsDir() bool       { return false }
 
-// printableName keeps a path readable in reply text: control characters become "?".
-func printableName(p string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, p)
-}
-
 // containsFold reports whether list holds s, ignoring case.
 func containsFold(list []string, s string) bool {
 	for _, x := range list {

@@ -259,11 +259,17 @@ func (s *session) logCommand(name, arg string) {
 	s.log.Info("command", "cmd", name, "arg", arg)
 }
 
-// sanitizeName keeps an unknown command name printable and short in the reply.
+// sanitizeName keeps a name the client sent (a command, an argument) printable and short in
+// the reply.
 func sanitizeName(n string) string {
 	if len(n) > 32 {
 		n = n[:32] + "..."
 	}
+	return printableName(n)
+}
+
+// printableName keeps a name readable in reply text: control characters become "?".
+func printableName(n string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return '?'
