@@ -2,7 +2,6 @@ package refserver
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,14 +13,18 @@ import (
 // MDTM for -I, UTF-8 names, IPv6) and lftp (which sends HOST, LANG, OPTS UTF8 ON, OPTS MLST, MODE
 // Z and MLSD on its own).
 
-// ipv6Loopback skips a test when this machine has no ::1.
-func ipv6Loopback(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "[::1]:0")
-	if err != nil {
-		t.Skipf("no IPv6 loopback here (%v): the IPv6 client test needs ::1", err)
+// onLoopbacks runs test as subtests against a server on 127.0.0.1 and one on ::1 (skipped where
+// this machine has no ::1).
+func onLoopbacks(t *testing.T, test func(t *testing.T, ts *testServer, v6 bool)) {
+	for _, listen := range []string{"127.0.0.1:0", "[::1]:0"} {
+		t.Run(listen, func(t *testing.T) {
+			v6 := strings.HasPrefix(listen, "[")
+			if v6 {
+				ipv6Loopback(t)
+			}
+			test(t, startServer(t, func(c *Config) { c.Listen = listen }), v6)
+		})
 	}
-	ln.Close()
 }
 
 const ftplibExtScript = `
@@ -89,129 +92,90 @@ print("OK")
 
 func TestPythonFtplibExtensions(t *testing.T) {
 	py := python(t)
-	for _, listen := range []string{"127.0.0.1:0", "[::1]:0"} {
-		t.Run(listen, func(t *testing.T) {
-			if strings.HasPrefix(listen, "[") {
-				ipv6Loopback(t)
-			}
-			ts := startServer(t, func(c *Config) { c.Listen = listen })
-			host, port := hostPort(t, ts.addr)
-			env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword}
-			if out := runTool(t, t.TempDir(), env, py, "-c", ftplibExtScript); strings.TrimSpace(out) != "OK" {
-				t.Fatalf("ftplib script: %s", out)
-			}
-			logs := ts.logs.String()
-			want := []string{"cmd=OPTS arg=\"MLST type;size;unique;\"", "cmd=MLSD", "cmd=MODE arg=Z"}
-			if strings.HasPrefix(listen, "[") {
-				want = append(want, "cmd=EPRT arg=|2|::1|")
-			}
-			for _, w := range want {
-				if !strings.Contains(logs, w) {
-					t.Errorf("the server log lacks %q", w)
-				}
-			}
-		})
-	}
+	onLoopbacks(t, func(t *testing.T, ts *testServer, v6 bool) {
+		host, port := hostPort(t, ts.addr)
+		env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword}
+		if out := runTool(t, t.TempDir(), env, py, "-c", ftplibExtScript); strings.TrimSpace(out) != "OK" {
+			t.Fatalf("ftplib script: %s", out)
+		}
+		ts.expectLogged(t, "cmd=OPTS arg=\"MLST type;size;unique;\"", "cmd=MLSD", "cmd=MODE arg=Z")
+		if v6 {
+			ts.expectLogged(t, "cmd=EPRT arg=|2|::1|")
+		}
+	})
 }
 
 func TestCurlExtensions(t *testing.T) {
 	curl := tool(t, "curl")
-	for _, listen := range []string{"127.0.0.1:0", "[::1]:0"} {
-		t.Run(listen, func(t *testing.T) {
-			if strings.HasPrefix(listen, "[") {
-				ipv6Loopback(t)
-			}
-			ts := startServer(t, func(c *Config) { c.Listen = listen })
-			local := t.TempDir()
-			data := randomBytes(150_000)
-			if err := os.WriteFile(filepath.Join(local, "up.bin"), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
-			c := func(args ...string) string {
-				return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30", "-g"}, args...)...)
-			}
-			// EPSV (curl's first choice) for the upload, EPRT (-P -) for the download; a UTF-8 name.
-			c("-T", "up.bin", base+"%C3%BCnic%C3%B8de.bin")
-			if got := ts.read(t, "ünicøde.bin"); got != string(data) {
-				t.Fatal("upload under a UTF-8 name differs")
-			}
-			c("-P", "-", "-o", "back.bin", base+"%C3%BCnic%C3%B8de.bin")
-			if b, _ := os.ReadFile(filepath.Join(local, "back.bin")); !bytes.Equal(b, data) {
-				t.Fatal("download over EPRT differs")
-			}
-			// -I asks MDTM and SIZE.
-			head := c("-I", base+"%C3%BCnic%C3%B8de.bin")
-			if !strings.Contains(head, "Content-Length: 150000") || !strings.Contains(head, "Last-Modified: ") {
-				t.Fatalf("curl -I (SIZE, MDTM):\n%s", head)
-			}
-			logs := ts.logs.String()
-			for _, w := range []string{"cmd=EPSV", "cmd=EPRT", "cmd=SIZE", "cmd=MDTM"} {
-				if !strings.Contains(logs, w) {
-					t.Errorf("the server log lacks %q", w)
-				}
-			}
-		})
-	}
+	onLoopbacks(t, func(t *testing.T, ts *testServer, _ bool) {
+		local := t.TempDir()
+		data := randomBytes(150_000)
+		writeLocal(t, local, "up.bin", data)
+		base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
+		c := func(args ...string) string {
+			return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30", "-g"}, args...)...)
+		}
+		// EPSV (curl's first choice) for the upload, EPRT (-P -) for the download; a UTF-8 name.
+		c("-T", "up.bin", base+"%C3%BCnic%C3%B8de.bin")
+		if got := ts.read(t, "ünicøde.bin"); got != string(data) {
+			t.Fatal("upload under a UTF-8 name differs")
+		}
+		c("-P", "-", "-o", "back.bin", base+"%C3%BCnic%C3%B8de.bin")
+		if b, _ := os.ReadFile(filepath.Join(local, "back.bin")); !bytes.Equal(b, data) {
+			t.Fatal("download over EPRT differs")
+		}
+		// -I asks MDTM and SIZE.
+		head := c("-I", base+"%C3%BCnic%C3%B8de.bin")
+		if !strings.Contains(head, "Content-Length: 150000") || !strings.Contains(head, "Last-Modified: ") {
+			t.Fatalf("curl -I (SIZE, MDTM):\n%s", head)
+		}
+		ts.expectLogged(t, "cmd=EPSV", "cmd=EPRT", "cmd=SIZE", "cmd=MDTM")
+	})
 }
 
 func TestLftpExtensions(t *testing.T) {
 	lftp := tool(t, "lftp")
-	for _, listen := range []string{"127.0.0.1:0", "[::1]:0"} {
-		t.Run(listen, func(t *testing.T) {
-			if strings.HasPrefix(listen, "[") {
-				ipv6Loopback(t)
-			}
-			ts := startServer(t, func(c *Config) { c.Listen = listen })
-			local := t.TempDir()
-			text := bytes.Repeat([]byte("lftp compresses this line in MODE Z.\n"), 5000)
-			if err := os.WriteFile(filepath.Join(local, "ünïcødé.txt"), text, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			host, port := hostPort(t, ts.addr)
-			if strings.Contains(host, ":") {
-				host = "[" + host + "]"
-			}
-			script := strings.Join([]string{
-				"set cmd:fail-exit yes",
-				"set net:max-retries 1",
-				"set net:timeout 20",
-				"set xfer:clobber yes",
-				"set ftp:use-mode-z true",
-				"set ftp:use-mlsd true",
-				"set ftp:use-feat true",
-				"set ftp:ssl-allow no", // TLS has its own client tests (clients_tls_test.go)
-				"open ftp://" + testUser + ":" + testPassword + "@" + host + ":" + port,
-				"put ünïcødé.txt",
-				"cls -l",
-				"get ünïcødé.txt -o back.txt",
-				// Active mode: on IPv6 lftp's EPRT names "::", which the server takes as the
-				// client's own address.
-				"set ftp:passive-mode off",
-				"put ünïcødé.txt -o active.txt",
-				"quote MLST active.txt",
-				"bye",
-			}, "\n")
-			out := runTool(t, local, []string{"HOME=" + local}, lftp, "-c", script)
-			if !strings.Contains(out, "ünïcødé.txt") || !strings.Contains(out, "type=file;") {
-				t.Fatalf("lftp output:\n%s", out)
-			}
-			if b, _ := os.ReadFile(filepath.Join(local, "back.txt")); !bytes.Equal(b, text) {
-				t.Fatal("lftp download (MODE Z) differs")
-			}
-			if got := ts.read(t, "active.txt"); got != string(text) {
-				t.Fatal("lftp active upload differs")
-			}
-			logs := ts.logs.String()
-			want := []string{"cmd=HOST", "cmd=LANG", "cmd=OPTS arg=\"UTF8 ON\"", "cmd=OPTS arg=\"MLST ", "cmd=MODE arg=Z", "cmd=MLSD"}
-			if strings.HasPrefix(listen, "[") {
-				want = append(want, "cmd=EPRT arg=|2|::|", "cmd=EPRT code=200")
-			}
-			for _, w := range want {
-				if !strings.Contains(logs, w) {
-					t.Errorf("the server log lacks %q", w)
-				}
-			}
-		})
-	}
+	onLoopbacks(t, func(t *testing.T, ts *testServer, v6 bool) {
+		local := t.TempDir()
+		text := bytes.Repeat([]byte("lftp compresses this line in MODE Z.\n"), 5000)
+		writeLocal(t, local, "ünïcødé.txt", text)
+		host, port := hostPort(t, ts.addr)
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		script := strings.Join([]string{
+			"set cmd:fail-exit yes",
+			"set net:max-retries 1",
+			"set net:timeout 20",
+			"set xfer:clobber yes",
+			"set ftp:use-mode-z true",
+			"set ftp:use-mlsd true",
+			"set ftp:use-feat true",
+			"set ftp:ssl-allow no", // TLS has its own client tests (clients_tls_test.go)
+			"open ftp://" + testUser + ":" + testPassword + "@" + host + ":" + port,
+			"put ünïcødé.txt",
+			"cls -l",
+			"get ünïcødé.txt -o back.txt",
+			// Active mode: on IPv6 lftp's EPRT names "::", which the server takes as the
+			// client's own address.
+			"set ftp:passive-mode off",
+			"put ünïcødé.txt -o active.txt",
+			"quote MLST active.txt",
+			"bye",
+		}, "\n")
+		out := runTool(t, local, []string{"HOME=" + local}, lftp, "-c", script)
+		if !strings.Contains(out, "ünïcødé.txt") || !strings.Contains(out, "type=file;") {
+			t.Fatalf("lftp output:\n%s", out)
+		}
+		if b, _ := os.ReadFile(filepath.Join(local, "back.txt")); !bytes.Equal(b, text) {
+			t.Fatal("lftp download (MODE Z) differs")
+		}
+		if got := ts.read(t, "active.txt"); got != string(text) {
+			t.Fatal("lftp active upload differs")
+		}
+		ts.expectLogged(t, "cmd=HOST", "cmd=LANG", "cmd=OPTS arg=\"UTF8 ON\"", "cmd=OPTS arg=\"MLST ", "cmd=MODE arg=Z", "cmd=MLSD")
+		if v6 {
+			ts.expectLogged(t, "cmd=EPRT arg=|2|::|", "cmd=EPRT code=200")
+		}
+	})
 }

@@ -64,6 +64,27 @@ func hostPort(t *testing.T, addr string) (string, string) {
 	return host, port
 }
 
+// writeLocal writes a client's local file and returns its path.
+func writeLocal(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// expectLogged checks that the server's log shows each of want: what a client did on the wire.
+func (ts *testServer) expectLogged(t *testing.T, want ...string) {
+	t.Helper()
+	logs := ts.logs.String()
+	for _, w := range want {
+		if !strings.Contains(logs, w) {
+			t.Errorf("the server log lacks %q", w)
+		}
+	}
+}
+
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
@@ -117,10 +138,7 @@ func TestPythonFtplib(t *testing.T) {
 	ts := startServer(t, nil)
 	host, port := hostPort(t, ts.addr)
 	local := t.TempDir()
-	binFile := filepath.Join(local, "bin.dat")
-	if err := os.WriteFile(binFile, randomBytes(100_000), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	binFile := writeLocal(t, local, "bin.dat", randomBytes(100_000))
 	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword, "FTP_BINARY=" + binFile}
 	out := runTool(t, local, env, py, "-c", ftplibScript)
 	if strings.TrimSpace(out) != "OK" {
@@ -133,12 +151,8 @@ func TestCurl(t *testing.T) {
 	ts := startServer(t, nil)
 	local := t.TempDir()
 	bin := randomBytes(200_000)
-	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(local, "text.txt"), []byte("a\nb\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "bin.dat", bin)
+	writeLocal(t, local, "text.txt", []byte("a\nb\n"))
 	base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
 	c := func(args ...string) string {
 		return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30"}, args...)...)
@@ -163,26 +177,20 @@ func TestCurl(t *testing.T) {
 		t.Fatalf("ascii upload stored %q", got)
 	}
 	// Resume: a partial download continues where it stopped.
-	if err := os.WriteFile(filepath.Join(local, "part.dat"), bin[:50_000], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "part.dat", bin[:50_000])
 	c("-C", "-", "-o", "part.dat", base+"bin.dat")
 	if b, _ := os.ReadFile(filepath.Join(local, "part.dat")); !bytes.Equal(b, bin) {
 		t.Fatal("resumed download differs")
 	}
 	// Resumed upload: curl asks SIZE and appends the rest (APPE).
 	c("-T", "part.dat", base+"resumed.dat")
-	if err := os.WriteFile(filepath.Join(local, "whole.dat"), bin, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "whole.dat", bin)
 	os.Truncate(filepath.Join(ts.root, "resumed.dat"), 70_000)
 	c("-C", "-", "-T", "whole.dat", base+"resumed.dat")
 	if got := ts.read(t, "resumed.dat"); got != string(bin) {
 		t.Fatal("resumed upload differs")
 	}
-	if !strings.Contains(ts.logs.String(), "cmd=APPE arg=resumed.dat") {
-		t.Fatal("curl did not resume the upload with APPE")
-	}
+	ts.expectLogged(t, "cmd=APPE arg=resumed.dat") // curl resumes an upload with APPE
 	os.Remove(filepath.Join(ts.root, "resumed.dat"))
 	list := c(base)
 	if !strings.Contains(list, "bin.dat") || !strings.Contains(list, "text.txt") {
@@ -206,15 +214,9 @@ func TestLftp(t *testing.T) {
 	ts := startServer(t, nil)
 	local := t.TempDir()
 	bin := randomBytes(150_000)
-	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(local, "text.txt"), []byte("x\ny\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(local, "partial.dat"), bin[:40_000], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "bin.dat", bin)
+	writeLocal(t, local, "text.txt", []byte("x\ny\n"))
+	writeLocal(t, local, "partial.dat", bin[:40_000])
 	host, port := hostPort(t, ts.addr)
 	script := strings.Join([]string{
 		"set cmd:fail-exit yes",
@@ -249,9 +251,7 @@ func TestLftp(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(local, "partial.dat")); !bytes.Equal(b, bin) {
 		t.Fatal("lftp resumed download differs")
 	}
-	if !strings.Contains(ts.logs.String(), "cmd=REST arg=40000") {
-		t.Fatal("lftp did not resume with REST")
-	}
+	ts.expectLogged(t, "cmd=REST arg=40000") // lftp resumes with REST
 	if b, _ := os.ReadFile(filepath.Join(local, "back.txt")); string(b) != "x\ny\n" {
 		t.Fatalf("lftp text download: %q", b)
 	}

@@ -69,10 +69,7 @@ func TestPythonFTPTLS(t *testing.T) {
 	ts := startTLSServer(t, nil)
 	host, port := hostPort(t, ts.addr)
 	local := t.TempDir()
-	binFile := filepath.Join(local, "bin.dat")
-	if err := os.WriteFile(binFile, randomBytes(300_000), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	binFile := writeLocal(t, local, "bin.dat", randomBytes(300_000))
 	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword, "FTP_BINARY=" + binFile}
 	out := runTool(t, local, env, py, "-c", ftplibTLSScript)
 	if strings.TrimSpace(out) != "OK" {
@@ -85,9 +82,7 @@ func TestCurlTLS(t *testing.T) {
 	ts := startTLSServer(t, nil)
 	local := t.TempDir()
 	bin := randomBytes(250_000)
-	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "bin.dat", bin)
 	c := func(args ...string) string {
 		return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30", "-k"}, args...)...)
 	}
@@ -114,12 +109,7 @@ func TestCurlTLS(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(local, "ccc.dat")); !bytes.Equal(b, bin) {
 		t.Fatal("download after CCC differs")
 	}
-	logs := ts.logs.String()
-	for _, want := range []string{"cmd=PROT arg=P", "cmd=CCC", "TLS on the data connection"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("the server log lacks %q", want)
-		}
-	}
+	ts.expectLogged(t, "cmd=PROT arg=P", "cmd=CCC", "TLS on the data connection")
 }
 
 func TestLftpTLS(t *testing.T) {
@@ -127,9 +117,7 @@ func TestLftpTLS(t *testing.T) {
 	ts := startTLSServer(t, nil)
 	local := t.TempDir()
 	bin := randomBytes(180_000)
-	if err := os.WriteFile(filepath.Join(local, "bin.dat"), bin, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, local, "bin.dat", bin)
 	host, port := hostPort(t, ts.addr)
 	_, iport := hostPort(t, ts.srv.ImplicitAddr().String())
 	for _, open := range []string{
@@ -164,10 +152,5 @@ func TestLftpTLS(t *testing.T) {
 		}
 		os.Remove(filepath.Join(local, "back.dat"))
 	}
-	logs := ts.logs.String()
-	for _, want := range []string{"cmd=AUTH arg=TLS", "cmd=PROT arg=P", "TLS established (implicit)", "TLS on the data connection"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("the server log lacks %q", want)
-		}
-	}
+	ts.expectLogged(t, "cmd=AUTH arg=TLS", "cmd=PROT arg=P", "TLS established (implicit)", "TLS on the data connection")
 }

@@ -49,6 +49,17 @@ func asUser(user, pass string, lines ...string) func(t *testing.T, ts *testServe
 	}
 }
 
+// retrPreliminary downloads a file after PASV and returns RETR's preliminary reply.
+func retrPreliminary(t *testing.T, ts *testServer) reply {
+	ts.write(t, "f", "x")
+	c := login(t, ts.addr)
+	d := c.pasv()
+	r := c.cmd("RETR f")
+	readAll(t, d)
+	c.expectRead(226)
+	return r
+}
+
 var codeCases = []codeCase{
 	{110, "MODE B STOR whose data carries a restart marker: 110 MARK", nil, func(t *testing.T, ts *testServer) reply {
 		c := login(t, ts.addr)
@@ -75,24 +86,8 @@ var codeCases = []codeCase{
 		c.expect("USER "+testUser, 331)
 		return r
 	}},
-	{125, "passive_reply_125: RETR after PASV, the client connected", func(c *Config) { c.PassiveReply125 = true }, func(t *testing.T, ts *testServer) reply {
-		ts.write(t, "f", "x")
-		c := login(t, ts.addr)
-		d := c.pasv()
-		r := c.cmd("RETR f")
-		readAll(t, d)
-		c.expectRead(226)
-		return r
-	}},
-	{150, "RETR", nil, func(t *testing.T, ts *testServer) reply {
-		ts.write(t, "f", "x")
-		c := login(t, ts.addr)
-		d := c.pasv()
-		r := c.cmd("RETR f")
-		readAll(t, d)
-		c.expectRead(226)
-		return r
-	}},
+	{125, "passive_reply_125: RETR after PASV, the client connected", func(c *Config) { c.PassiveReply125 = true }, retrPreliminary},
+	{150, "RETR", nil, retrPreliminary},
 	{200, "NOOP", nil, simple("NOOP")},
 	{202, "ALLO where no storage is allocated", nil, simple("ALLO 100")},
 	{211, "STAT without argument", nil, simple("STAT")},
@@ -206,8 +201,7 @@ var codeCases = []codeCase{
 	{552, "a user with a quota: STOR beyond it", func(c *Config) {
 		c.Users = append(c.Users, User{Name: "q", Password: "pw", Quota: 4, Home: "/q"})
 	}, func(t *testing.T, ts *testServer) reply {
-		c, _ := dial(t, ts.addr)
-		c.run([]step{{"USER q", 331, ""}, {"PASS pw", 230, ""}})
+		c := loginAs(t, ts.addr, "q", "pw")
 		c.upload("STOR f", bytes.Repeat([]byte("x"), 10))
 		return c.read()
 	}},

@@ -107,6 +107,5 @@ func TestUsersFileInConfig(t *testing.T) {
 	file := filepath.Join(dir, "users")
 	os.WriteFile(file, []byte("carol:pw\n"), 0o600)
 	ts := startServer(t, func(c *Config) { c.UsersFile = file })
-	c, _ := dial(t, ts.addr)
-	c.run([]step{{"USER carol", 331, ""}, {"PASS pw", 230, ""}})
+	loginAs(t, ts.addr, "carol", "pw")
 }

@@ -112,13 +112,3 @@ func TestOptsModeZ(t *testing.T) {
 		t.Fatalf("RETR at level 1: %d bytes", len(got))
 	}
 }
-
-// rawList runs a listing command and returns the bytes of its data connection.
-func (c *client) rawList(cmd string) []byte {
-	c.t.Helper()
-	d := c.pasv()
-	c.expect(cmd, 150)
-	b := readAll(c.t, d)
-	c.expectRead(226)
-	return b
-}

@@ -33,24 +33,6 @@ func TestEPSVAll(t *testing.T) {
 	}
 }
 
-// epsv sends EPSV and connects to the port it names, on the control connection's peer.
-func (c *client) epsv() net.Conn {
-	c.t.Helper()
-	r := c.expect("EPSV", 229)
-	text := r.text()
-	open, end := strings.Index(text, "(|||"), strings.LastIndex(text, "|)")
-	if open < 0 || end < open {
-		c.t.Fatalf("EPSV reply: %v", r)
-	}
-	host, _, _ := net.SplitHostPort(c.conn.RemoteAddr().String())
-	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, text[open+4:end]), replyTimeout)
-	if err != nil {
-		c.t.Fatalf("data connection: %v", err)
-	}
-	c.t.Cleanup(func() { d.Close() })
-	return d
-}
-
 // retrEPSV downloads a file over an EPSV data connection.
 func (c *client) retrEPSV(name string) []byte {
 	c.t.Helper()
@@ -63,11 +45,7 @@ func (c *client) retrEPSV(name string) []byte {
 
 // EPSV works the same on an IPv6 control connection, where PASV cannot name the address.
 func TestEPSVOverIPv6(t *testing.T) {
-	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
-		t.Skipf("no IPv6 loopback here: %v", err)
-	} else {
-		ln.Close()
-	}
+	ipv6Loopback(t)
 	ts := startServer(t, func(c *Config) { c.Listen = "[::1]:0" })
 	ts.write(t, "f", "over IPv6")
 	c := login(t, ts.addr)

@@ -106,14 +106,8 @@ func TestDataFaults(t *testing.T) {
 		c := login(t, ts.addr)
 		r := c.expect("EPSV", 229)
 		port := strings.TrimSuffix(strings.SplitN(r.text(), "|||", 2)[1], "|)")
-		ts.srv.mu.Lock()
-		defer ts.srv.mu.Unlock()
-		for s := range ts.srv.sessions {
-			s.mu.Lock()
-			if s.data.ln != nil && s.data.ln.Addr().(*net.TCPAddr).Port == atoi(t, port) {
-				t.Error("the announced port is the real one")
-			}
-			s.mu.Unlock()
+		if listening(ts, atoi(t, port)) {
+			t.Error("the announced port is the real one")
 		}
 	})
 	t.Run("default-port-refused", func(t *testing.T) {

@@ -2,7 +2,6 @@ package refserver
 
 import (
 	"bytes"
-	"net"
 	"strings"
 	"testing"
 )
@@ -139,15 +138,8 @@ func TestExtensionFaultsData(t *testing.T) {
 		ts, c := run(t, "lpsv-port-bytes-swapped")
 		text := c.expect("LPSV", 228).text()
 		f := strings.Split(strings.TrimSuffix(text[strings.Index(text, "(")+1:], ")"), ",")
-		announced := atoi(t, f[7])<<8 | atoi(t, f[8])
-		ts.srv.mu.Lock()
-		defer ts.srv.mu.Unlock()
-		for s := range ts.srv.sessions {
-			s.mu.Lock()
-			if s.data.ln != nil && s.data.ln.Addr().(*net.TCPAddr).Port == announced {
-				t.Error("the announced port is the real one")
-			}
-			s.mu.Unlock()
+		if listening(ts, atoi(t, f[7])<<8|atoi(t, f[8])) {
+			t.Error("the announced port is the real one")
 		}
 	})
 	for name, faulty := range checks {

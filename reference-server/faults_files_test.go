@@ -128,9 +128,7 @@ func TestFileFaults(t *testing.T) {
 		{"acct-store-ignored", func(c *Config) {
 			c.Users = append(c.Users, User{Name: "store", Password: "pw", Account: "acct", AccountStore: true})
 		}, func(t *testing.T, ts *testServer, _ *client) {
-			c, _ := dial(t, ts.addr)
-			c.expect("USER store", 331)
-			c.expect("PASS pw", 230)
+			c := loginAs(t, ts.addr, "store", "pw")
 			c.stor("f", []byte("no account given"))
 		}},
 		{"refused-name-accepted", func(c *Config) { c.RefusedNames = []string{"*.no"} }, func(t *testing.T, ts *testServer, c *client) {

@@ -147,12 +147,18 @@ func dial(t testing.TB, addr string) (*client, reply) {
 // login dials and logs in as alice.
 func login(t testing.TB, addr string) *client {
 	t.Helper()
+	return loginAs(t, addr, testUser, testPassword)
+}
+
+// loginAs dials and logs in as user.
+func loginAs(t testing.TB, addr, user, password string) *client {
+	t.Helper()
 	c, greeting := dial(t, addr)
 	if greeting.code != 220 {
 		t.Fatalf("greeting: %v", greeting)
 	}
-	c.expect("USER "+testUser, 331)
-	c.expect("PASS "+testPassword, 230)
+	c.expect("USER "+user, 331)
+	c.expect("PASS "+password, 230)
 	return c
 }
 
@@ -251,8 +257,26 @@ func (c *client) pasv() net.Conn {
 	}
 	p1, _ := strconv.Atoi(f[4])
 	p2, _ := strconv.Atoi(f[5])
+	return c.dialData(strconv.Itoa(p1*256 + p2))
+}
+
+// epsv sends EPSV and connects to the port it names, on the control connection's peer.
+func (c *client) epsv() net.Conn {
+	c.t.Helper()
+	r := c.expect("EPSV", 229)
+	text := r.text()
+	open, end := strings.Index(text, "(|||"), strings.LastIndex(text, "|)")
+	if open < 0 || end < open {
+		c.t.Fatalf("EPSV reply: %v", r)
+	}
+	return c.dialData(text[open+4 : end])
+}
+
+// dialData opens a passive data connection to port on the control connection's peer.
+func (c *client) dialData(port string) net.Conn {
+	c.t.Helper()
 	host, _, _ := net.SplitHostPort(c.conn.RemoteAddr().String())
-	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(p1*256+p2)), replyTimeout)
+	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), replyTimeout)
 	if err != nil {
 		c.t.Fatalf("data connection: %v", err)
 	}
@@ -307,15 +331,21 @@ func (c *client) upload(cmd string, data []byte) reply {
 // list runs a listing command and returns its lines.
 func (c *client) list(cmd string) []string {
 	c.t.Helper()
-	d := c.pasv()
-	c.expect(cmd, 150)
-	b := readAll(c.t, d)
-	c.expectRead(226)
-	text := strings.TrimSuffix(string(b), "\r\n")
+	text := strings.TrimSuffix(string(c.rawList(cmd)), "\r\n")
 	if text == "" {
 		return nil
 	}
 	return strings.Split(text, "\r\n")
+}
+
+// rawList runs a listing command and returns the bytes of its data connection.
+func (c *client) rawList(cmd string) []byte {
+	c.t.Helper()
+	d := c.pasv()
+	c.expect(cmd, 150)
+	b := readAll(c.t, d)
+	c.expectRead(226)
+	return b
 }
 
 // readAll reads a data connection to its end, within the reply timeout.
@@ -328,6 +358,32 @@ func readAll(t testing.TB, d net.Conn) []byte {
 	}
 	d.Close()
 	return b
+}
+
+// listening reports whether a session of ts has a passive listener on port: a test of the
+// faults that announce another port than the one the server listens on.
+func listening(ts *testServer, port int) bool {
+	ts.srv.mu.Lock()
+	defer ts.srv.mu.Unlock()
+	for s := range ts.srv.sessions {
+		s.mu.Lock()
+		ln := s.data.ln
+		s.mu.Unlock()
+		if ln != nil && ln.Addr().(*net.TCPAddr).Port == port {
+			return true
+		}
+	}
+	return false
+}
+
+// ipv6Loopback skips a test when this machine has no ::1.
+func ipv6Loopback(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here (%v): the test needs ::1", err)
+	}
+	ln.Close()
 }
 
 // step is one command of a table-driven test and the reply it must get.

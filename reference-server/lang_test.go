@@ -1,6 +1,9 @@
 package refserver
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestLang(t *testing.T) {
 	ts := startServer(t, nil)
@@ -16,18 +19,9 @@ func TestLang(t *testing.T) {
 		{"LANG abcdefghi", 501, ""},
 		{"LANG en-", 501, ""},
 	})
-	if r := c.expect("FEAT", 211); !containsLine(r.lines, " LANG EN*") {
+	if r := c.expect("FEAT", 211); !slices.Contains(r.lines, " LANG EN*") {
 		t.Fatalf("FEAT: %s", r.raw)
 	}
-}
-
-func containsLine(lines []string, l string) bool {
-	for _, x := range lines {
-		if x == l {
-			return true
-		}
-	}
-	return false
 }
 
 func TestLangTag(t *testing.T) {

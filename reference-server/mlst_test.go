@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func TestMLST(t *testing.T) {
 	if r.lines[1] != " size=6;UNIX.mode=0644; /d/f.txt" {
 		t.Fatalf("MLST after OPTS MLST: %q", r.lines[1])
 	}
-	if r := c.expect("FEAT", 211); !containsLine(r.lines, " MLST type;size*;modify;perm;unique;UNIX.mode*;") {
+	if r := c.expect("FEAT", 211); !slices.Contains(r.lines, " MLST type;size*;modify;perm;unique;UNIX.mode*;") {
 		t.Fatalf("FEAT after OPTS MLST: %s", r.raw)
 	}
 	c.run([]step{{"OPTS MLST", 200, "MLST OPTS"}})

@@ -54,6 +54,6 @@ func TestTransferParameters(t *testing.T) {
 	}
 	c := login(t, tsPage.addr)
 	c.run([]step{{"STRU P", 200, "Page"}})
-	q, _ := dial(t, ts.addr)
-	q.run([]step{{"USER q", 331, ""}, {"PASS pw", 230, ""}, {"ALLO 50", 200, "room"}, {"ALLO 500", 200, "only 100"}})
+	q := loginAs(t, ts.addr, "q", "pw")
+	q.run([]step{{"ALLO 50", 200, "room"}, {"ALLO 500", 200, "only 100"}})
 }

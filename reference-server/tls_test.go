@@ -20,8 +20,8 @@ func clientTLS() *tls.Config {
 	return &tls.Config{ServerName: "localhost", InsecureSkipVerify: true, ClientSessionCache: tls.NewLRUClientSessionCache(4)}
 }
 
-// startTLS sends AUTH TLS and runs the handshake; it returns the clear connection underneath.
-func (c *client) startTLS(conf *tls.Config) net.Conn {
+// startTLS sends AUTH TLS and runs the handshake.
+func (c *client) startTLS(conf *tls.Config) {
 	c.t.Helper()
 	c.expect("AUTH TLS", 234)
 	raw := c.conn
@@ -32,13 +32,12 @@ func (c *client) startTLS(conf *tls.Config) net.Conn {
 	}
 	_ = tc.SetDeadline(time.Time{})
 	c.conn, c.r = tc, bufio.NewReader(tc)
-	return raw
 }
 
 // endTLS follows the server out of TLS after CCC's 200 or REIN's 220: it waits for the server's
-// close_notify, sends its own unless skip is set (curl's passive CCC mode), and goes on in the
-// clear on raw.
-func (c *client) endTLS(raw net.Conn, sendNotify bool) {
+// close_notify, sends its own when sendNotify is set (curl's passive CCC mode does not), and goes
+// on in the clear.
+func (c *client) endTLS(sendNotify bool) {
 	c.t.Helper()
 	tc := c.conn.(*tls.Conn)
 	_ = tc.SetReadDeadline(time.Now().Add(replyTimeout))
@@ -50,6 +49,7 @@ func (c *client) endTLS(raw net.Conn, sendNotify bool) {
 			c.t.Fatalf("close_notify: %v", err)
 		}
 	}
+	raw := tc.NetConn()
 	_ = raw.SetDeadline(time.Time{}) // crypto/tls leaves a write deadline in the past
 	c.conn, c.r = raw, bufio.NewReader(raw)
 }
@@ -207,13 +207,10 @@ func TestCCC(t *testing.T) {
 		ts := startServer(t, nil)
 		ts.write(t, "f.txt", "data\n")
 		conf := clientTLS()
-		c, _ := dial(t, ts.addr)
-		raw := c.startTLS(conf)
-		c.expect("USER "+testUser, 331)
-		c.expect("PASS "+testPassword, 230)
+		c := loginTLS(t, ts.addr, conf)
 		c.protectData()
 		c.expect("CCC", 200)
-		c.endTLS(raw, notify)
+		c.endTLS(notify)
 		c.run([]step{{"NOOP", 200, ""}, {"PBSZ 0", 503, "CCC"}, {"PROT C", 503, "CCC"}})
 		// The data connection keeps PROT P (RFC 4217 §5).
 		if got := string(c.retrTLS("RETR f.txt", conf)); got != "data\r\n" {
@@ -231,13 +228,10 @@ func TestREINClearsTLS(t *testing.T) {
 	ts := startServer(t, nil)
 	ts.write(t, "f.txt", "data\n")
 	conf := clientTLS()
-	c, _ := dial(t, ts.addr)
-	raw := c.startTLS(conf)
-	c.expect("USER "+testUser, 331)
-	c.expect("PASS "+testPassword, 230)
+	c := loginTLS(t, ts.addr, conf)
 	c.protectData()
 	c.expect("REIN", 220) // protected (RFC 4217 §13)
-	c.endTLS(raw, true)
+	c.endTLS(true)
 	c.expect("USER "+testUser, 331)
 	c.expect("PASS "+testPassword, 230)
 	if got := c.retr("f.txt"); string(got) != "data\r\n" { // TYPE A again

@@ -245,8 +245,8 @@ func TestQuotaAndBudget(t *testing.T) {
 	ts := startServer(t, func(c *Config) {
 		c.Users = append(c.Users, User{Name: "q", Password: "pw", Quota: 10, Home: "/q"})
 	})
-	c, _ := dial(t, ts.addr)
-	c.run([]step{{"USER q", 331, ""}, {"PASS pw", 230, ""}, {"TYPE I", 200, ""}})
+	c := loginAs(t, ts.addr, "q", "pw")
+	c.expect("TYPE I", 200)
 	c.stor("small", []byte("12345"))
 	c.upload("STOR big", []byte("1234567890"))
 	c.expectRead(552)
