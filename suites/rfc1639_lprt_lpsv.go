@@ -20,6 +20,11 @@ import (
 // longAddress is the parenthesised long address of a 228 reply.
 var longAddress = regexp.MustCompile(`\((\s*\d+\s*(?:,\s*\d+\s*)+)\)`)
 
+// familyList is the parenthesised list of address families of RFC 1639 §4's suggested 521 text;
+// numbers, or ASCII names ("it has been suggested that the families could also be represented
+// by ASCII strings").
+var familyList = regexp.MustCompile(`\(\s*[0-9A-Za-z]+(\s*,\s*[0-9A-Za-z]+)*\s*\)`)
+
 // parseLPSV reads af, the address and the port of a 228 reply.
 func parseLPSV(r Reply) (af int, addr []byte, port int) {
 	m := longAddress.FindStringSubmatch(r.Text())
@@ -69,18 +74,12 @@ var _ = Describe("RFC 1639 FTP Operation Over Big Address Records (LPRT, LPSV)",
 		if !net.IP(addr).Equal(c.RemoteAddr().IP) {
 			s.Note("LPSV named %s; the suite connects to the control connection's peer %s", net.IP(addr), c.RemoteAddr().IP)
 		}
-		// The harness's Data knows no LPSV: the scenario connects itself, to the control
-		// connection's peer only, as the harness does.
-		target := net.JoinHostPort(c.RemoteAddr().IP.String(), strconv.Itoa(port))
-		nc, err := net.DialTimeout("tcp", target, s.ReplyTimeout())
-		Expect(err).NotTo(HaveOccurred(), "connecting to %s, the port LPSV named in %s", target, r)
-		defer nc.Close()
-		Expect(c.Cmd("RETR %s", s.Path("long.txt"))).To(HaveReplyCode(125, 150), "RETR over the LPSV data connection")
-		nc, err = c.SecureData(nc) // TLS after the 1yz under PROT P (RFC 4217 §12.6)
-		Expect(err).NotTo(HaveOccurred(), "TLS on the LPSV data connection")
-		got, err := io.ReadAll(readerOf(s, nc))
+		d := c.PassiveData(LPSV, r, port) // to the control connection's peer only, as for PASV
+		defer d.Close()
+		begin(d, "RETR %s", s.Path("long.txt")) // TLS on the data connection under PROT P
+		got, err := io.ReadAll(readerOf(s, d.NetConn()))
 		Expect(err).NotTo(HaveOccurred(), "reading the LPSV data connection to its end")
-		Expect(c.Reply()).To(HaveReplyCode(226, 250), "the end of RETR over the LPSV data connection")
+		Expect(d.Finish()).To(HaveReplyCode(226, 250), "the end of RETR over the LPSV data connection")
 		expectSameBytes(got, data, "RETR over LPSV")
 	})
 
@@ -98,7 +97,9 @@ var _ = Describe("RFC 1639 FTP Operation Over Big Address Records (LPRT, LPSV)",
 		// Address family 16, Novell IPX: 4 octets of network and 6 of node, a 2-octet socket.
 		r := c.Cmd("LPRT 16,10,0,0,0,1,0,0,0,0,0,1,2,4,1")
 		Expect(r).To(HaveReplyCode(521))
-		Expect(r.Text()).To(MatchRegexp(`\(.*\d.*\)`), "the suggested text names the supported families: \"521 Supported address families are (af1, af2, ..., afn)\"")
+		// RFC 1639 §4 only suggests the text ("with the following suggested textual message").
+		s.Should(familyList.MatchString(r.Text()), "1639:4",
+			"the 521 text %q does not name the supported families as §4 suggests: \"521 Supported address families are (af1, af2, ..., afn)\"", r.Text())
 	})
 
 	Scenario(Spec{

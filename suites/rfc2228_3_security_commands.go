@@ -15,9 +15,9 @@ import (
 var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 	Scenario(Spec{
 		ID:       "AUTH-002",
-		Title:    "AUTH with a mechanism the server does not know is refused with a 5yz reply of AUTH's rows, preferably 504",
+		Title:    "AUTH with a mechanism the server does not know is refused with a 5yz reply documented for AUTH, preferably 504",
 		Commands: []string{"AUTH"},
-		Codes:    []int{504, 534, 502, 501},
+		Codes:    []int{504, 534, 502, 501, 500, 533},
 		Section:  "2228:3",
 		Quote:    "In all cases, the server must use a reply code which is documented as returnable from the command received, and this reply code must begin with the same digit as the recommended reply code for the situation.",
 		Level:    Must,
@@ -25,7 +25,9 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 	}, func(s *S) {
 		c := s.DialClear()
 		r := c.Cmd("AUTH %s", unknownMechanism)
-		Expect(r).To(HaveReplyCode(504, 534, 502, 501),
+		// The replies §8.2 documents for AUTH that begin with 5, the digit of the recommended
+		// 504: its own rows (502, 504, 534, 500, 501) and those of any security command (533).
+		Expect(r).To(HaveReplyCode(504, 534, 502, 501, 500, 533),
 			"%s is no mechanism the server can know; RFC 2228 §3 recommends 504 (\"If the server does not understand the named security mechanism, it should respond with reply code 504\")", unknownMechanism)
 		s.Prefer(r, 504)
 	})
@@ -165,6 +167,26 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 	})
 
 	Scenario(Spec{
+		ID:       "PROT-006",
+		Title:    "PROT without a preceding PBSZ should be refused with 503",
+		Commands: []string{"PROT"},
+		Codes:    []int{503},
+		Section:  "2228:3",
+		Also:     []string{"4217:9"},
+		Quote:    "The PROT command will be rejected and the server should reply 503 if no previous PBSZ command was issued.",
+		Level:    Should,
+		Feature:  "PROT",
+	}, func(s *S) {
+		// RFC 4217 §9's "the PROT command MUST be preceded by a PBSZ command" binds the client,
+		// which sends the commands; what the server does with a PROT that comes first, RFC
+		// 2228 §3 says at the SHOULD level. vsftpd, ProFTPD and Pure-FTPd accept it.
+		c := s.LoginTLS()
+		r := c.Cmd("PROT P")
+		Expect(r).NotTo(BePositiveCompletion(), "no PBSZ has been given")
+		Expect(r).To(HaveReplyCode(503), "no PBSZ has been given")
+	})
+
+	Scenario(Spec{
 		ID:       "CCC-001",
 		Title:    "CCC on a control connection without TLS is refused with 533",
 		Commands: []string{"CCC"},
@@ -181,35 +203,32 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 
 	Scenario(Spec{
 		ID:       "ADAT-001",
-		Title:    "ADAT before any AUTH is refused (preferably 503): it must follow a successful AUTH",
+		Title:    "ADAT before any AUTH is refused with a 5yz reply documented for ADAT, preferably 503",
 		Commands: []string{"ADAT"},
-		Codes:    []int{503},
+		Codes:    []int{503, 500, 501, 502, 533, 535},
 		Section:  "2228:3",
-		Quote:    "The ADAT command must be preceded by a successful AUTH command",
+		Quote:    "In all cases, the server must use a reply code which is documented as returnable from the command received, and this reply code must begin with the same digit as the recommended reply code for the situation.",
 		Level:    Must,
 	}, func(s *S) {
 		c := s.DialClear()
-		r := c.Cmd("ADAT %s", base64.StdEncoding.EncodeToString([]byte("ftpconform")))
-		Expect(r).To(HaveReplyCode(503, 500, 501, 502, 533), "no AUTH has been given")
-		s.Prefer(r, 503)
+		expectADATRefused(s, c.Cmd("ADAT %s", base64.StdEncoding.EncodeToString([]byte("ftpconform"))),
+			"no AUTH has been given: \"The ADAT command must be preceded by a successful AUTH command\"")
 	})
 
 	Scenario(Spec{
 		ID:       "ADAT-002",
-		Title:    "ADAT after AUTH TLS is refused (preferably 503): TLS completes its exchange without security data",
+		Title:    "ADAT after AUTH TLS is refused with a 5yz reply documented for ADAT, preferably 503: TLS completes its exchange without security data",
 		Commands: []string{"AUTH", "ADAT"},
-		Codes:    []int{234, 503},
+		Codes:    []int{234, 503, 500, 501, 502, 533, 535},
 		Section:  "2228:3",
 		Also:     []string{"4217:4.2"},
-		Quote:    "The ADAT command must be preceded by a successful AUTH command, and cannot be issued once a security data exchange completes (successfully or unsuccessfully), unless it is preceded by an AUTH command to reset the security state.",
+		Quote:    "In all cases, the server must use a reply code which is documented as returnable from the command received, and this reply code must begin with the same digit as the recommended reply code for the situation.",
 		Level:    Must,
 		Feature:  "AUTH-TLS",
 	}, func(s *S) {
 		c := s.DialTLS()
-		r := c.Cmd("ADAT %s", base64.StdEncoding.EncodeToString([]byte("ftpconform")))
-		Expect(r).To(HaveReplyCode(503, 500, 501, 502, 533),
-			"RFC 4217 §4.2: \"This document does not use the ADAT command\"; the TLS exchange is complete")
-		s.Prefer(r, 503)
+		expectADATRefused(s, c.Cmd("ADAT %s", base64.StdEncoding.EncodeToString([]byte("ftpconform"))),
+			"the TLS exchange is complete (RFC 4217 §4.2: \"This document does not use the ADAT command\"), and ADAT \"cannot be issued once a security data exchange completes\"")
 	})
 
 	Scenario(Spec{
@@ -231,3 +250,14 @@ var _ = Describe("RFC 2228 §3 New FTP commands", func() {
 		}
 	})
 })
+
+// expectADATRefused checks the refusal of an ADAT that no AUTH (or a completed exchange)
+// stands before. RFC 2228 §3 recommends 503 for both cases; a server may choose another code,
+// but it "must use a reply code which is documented as returnable from the command received"
+// beginning with 5: those §8.2 lists for ADAT (503, 501, 535, 500) and for any security command
+// (502, 533). 530 is not among them: §8.2 gives 530 to PBSZ and PROT only, since the security
+// exchange comes before the login (§4), so "not logged in" is no answer to ADAT.
+func expectADATRefused(s *S, r Reply, why string) {
+	ExpectWithOffset(1, r).To(HaveReplyCode(503, 500, 501, 502, 533, 535), why)
+	s.Prefer(r, 503)
+}

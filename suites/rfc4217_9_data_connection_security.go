@@ -43,23 +43,6 @@ var _ = Describe("RFC 4217 §9 Data connection security", func() {
 	})
 
 	Scenario(Spec{
-		ID:       "PROT-006",
-		Title:    "PROT without a preceding PBSZ is refused (preferably 503)",
-		Commands: []string{"PROT"},
-		Codes:    []int{503},
-		Section:  "4217:9",
-		Also:     []string{"2228:3"},
-		Quote:    "Specifically, the PROT command MUST be preceded by a PBSZ command",
-		Level:    Must,
-		Feature:  "PROT",
-	}, func(s *S) {
-		c := s.LoginTLS()
-		r := c.Cmd("PROT P")
-		Expect(r).NotTo(BePositiveCompletion(), "no PBSZ has been given")
-		s.Prefer(r, 503)
-	})
-
-	Scenario(Spec{
 		ID:       "PROT-007",
 		Title:    "PROT P on a control connection without TLS is refused: no protected data connection without a protected control connection",
 		Commands: []string{"PBSZ", "PROT"},

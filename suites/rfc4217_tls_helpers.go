@@ -19,13 +19,15 @@ func loginClear(s *S) *Conn {
 
 // expectAuthTLS sends AUTH with a name of the TLS mechanism on a control connection without
 // TLS, and expects 234, the TLS handshake, and a command answered over the new TLS session.
-// why says why 234 is the answer.
+// why says why 234 is the answer. What NOOP is answered does not matter here, only that the
+// answer comes over TLS: before a login many servers answer every command but the login and
+// security ones with 530 (the general rules judge that code, not this scenario).
 func expectAuthTLS(s *S, mechanism, why string) {
 	c := s.DialClear()
 	r, err := c.Auth(mechanism)
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "the TLS handshake after AUTH %s", mechanism)
 	ExpectWithOffset(1, r).To(HaveReplyCode(234), "AUTH %s: %s", mechanism, why)
-	ExpectWithOffset(1, c.Cmd("NOOP")).To(HaveReplyCode(200), "NOOP over the TLS session AUTH %s set up", mechanism)
+	s.Note("NOOP over the TLS session AUTH %s set up: %s", mechanism, c.Cmd("NOOP")) // Cmd fails on a broken session
 }
 
 // authAfterLogin sends AUTH TLS on a control connection that has logged in without TLS and
