@@ -93,11 +93,7 @@ print("OK")
 func TestPythonFtplibExtensions(t *testing.T) {
 	py := python(t)
 	onLoopbacks(t, func(t *testing.T, ts *testServer, v6 bool) {
-		host, port := hostPort(t, ts.addr)
-		env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword}
-		if out := runTool(t, t.TempDir(), env, py, "-c", ftplibExtScript); strings.TrimSpace(out) != "OK" {
-			t.Fatalf("ftplib script: %s", out)
-		}
+		runFtplib(t, py, ts, t.TempDir(), ftplibExtScript)
 		ts.expectLogged(t, "cmd=OPTS arg=\"MLST type;size;unique;\"", "cmd=MLSD", "cmd=MODE arg=Z")
 		if v6 {
 			ts.expectLogged(t, "cmd=EPRT arg=|2|::1|")
@@ -112,9 +108,7 @@ func TestCurlExtensions(t *testing.T) {
 		data := randomBytes(150_000)
 		writeLocal(t, local, "up.bin", data)
 		base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
-		c := func(args ...string) string {
-			return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30", "-g"}, args...)...)
-		}
+		c := curlIn(t, curl, local, "-g")
 		// EPSV (curl's first choice) for the upload, EPRT (-P -) for the download; a UTF-8 name.
 		c("-T", "up.bin", base+"%C3%BCnic%C3%B8de.bin")
 		if got := ts.read(t, "ünicøde.bin"); got != string(data) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,27 @@ func runTool(t *testing.T, dir string, env []string, name string, args ...string
 		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(name), strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	return stdout.String()
+}
+
+// runFtplib runs a python3 ftplib script in dir against ts, with FTP_HOST, FTP_PORT, FTP_USER
+// and FTP_PASS (alice's) in its environment, and env; the script checks everything itself and
+// prints OK.
+func runFtplib(t *testing.T, py string, ts *testServer, dir, script string, env ...string) {
+	t.Helper()
+	host, port := hostPort(t, ts.addr)
+	env = append(env, "FTP_HOST="+host, "FTP_PORT="+port, "FTP_USER="+testUser, "FTP_PASS="+testPassword)
+	if out := runTool(t, dir, env, py, "-c", script); strings.TrimSpace(out) != "OK" {
+		t.Fatalf("ftplib script: %s", out)
+	}
+}
+
+// curlIn makes a curl runner in dir: each call runs curl with args after the options every
+// call needs (-sS --fail --max-time 30) and common, and returns its output.
+func curlIn(t *testing.T, curl, dir string, common ...string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		return runTool(t, dir, nil, curl, slices.Concat([]string{"-sS", "--fail", "--max-time", "30"}, common, args)...)
+	}
 }
 
 func hostPort(t *testing.T, addr string) (string, string) {
@@ -136,14 +158,9 @@ print("OK")
 func TestPythonFtplib(t *testing.T) {
 	py := python(t)
 	ts := startServer(t, nil)
-	host, port := hostPort(t, ts.addr)
 	local := t.TempDir()
 	binFile := writeLocal(t, local, "bin.dat", randomBytes(100_000))
-	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword, "FTP_BINARY=" + binFile}
-	out := runTool(t, local, env, py, "-c", ftplibScript)
-	if strings.TrimSpace(out) != "OK" {
-		t.Fatalf("ftplib script: %s", out)
-	}
+	runFtplib(t, py, ts, local, ftplibScript, "FTP_BINARY="+binFile)
 }
 
 func TestCurl(t *testing.T) {
@@ -154,9 +171,7 @@ func TestCurl(t *testing.T) {
 	writeLocal(t, local, "bin.dat", bin)
 	writeLocal(t, local, "text.txt", []byte("a\nb\n"))
 	base := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
-	c := func(args ...string) string {
-		return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30"}, args...)...)
-	}
+	c := curlIn(t, curl, local)
 	for _, active := range []bool{false, true} {
 		var mode []string
 		if active {
@@ -297,10 +312,5 @@ func TestPythonFtplibAbort(t *testing.T) {
 	ts := startServer(t, nil)
 	// Bigger than what the socket buffers hold, so that the download is still running.
 	ts.write(t, "big.dat", string(randomBytes(32<<20)))
-	host, port := hostPort(t, ts.addr)
-	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword}
-	out := runTool(t, t.TempDir(), env, py, "-c", ftplibAbortScript)
-	if strings.TrimSpace(out) != "OK" {
-		t.Fatalf("ftplib abort script: %s", out)
-	}
+	runFtplib(t, py, ts, t.TempDir(), ftplibAbortScript)
 }

@@ -67,14 +67,9 @@ print("OK")
 func TestPythonFTPTLS(t *testing.T) {
 	py := python(t)
 	ts := startTLSServer(t, nil)
-	host, port := hostPort(t, ts.addr)
 	local := t.TempDir()
 	binFile := writeLocal(t, local, "bin.dat", randomBytes(300_000))
-	env := []string{"FTP_HOST=" + host, "FTP_PORT=" + port, "FTP_USER=" + testUser, "FTP_PASS=" + testPassword, "FTP_BINARY=" + binFile}
-	out := runTool(t, local, env, py, "-c", ftplibTLSScript)
-	if strings.TrimSpace(out) != "OK" {
-		t.Fatalf("FTP_TLS script: %s", out)
-	}
+	runFtplib(t, py, ts, local, ftplibTLSScript, "FTP_BINARY="+binFile)
 }
 
 func TestCurlTLS(t *testing.T) {
@@ -83,9 +78,7 @@ func TestCurlTLS(t *testing.T) {
 	local := t.TempDir()
 	bin := randomBytes(250_000)
 	writeLocal(t, local, "bin.dat", bin)
-	c := func(args ...string) string {
-		return runTool(t, local, nil, curl, append([]string{"-sS", "--fail", "--max-time", "30", "-k"}, args...)...)
-	}
+	c := curlIn(t, curl, local, "-k")
 	explicit := "ftp://" + testUser + ":" + testPassword + "@" + ts.addr + "/"
 	implicit := "ftps://" + testUser + ":" + testPassword + "@" + ts.srv.ImplicitAddr().String() + "/"
 	// Passive only: curl 7.88 sends the data of an active TLS transfer in the clear ("sa_addr
