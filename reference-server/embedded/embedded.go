@@ -16,8 +16,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
 	refserver "github.com/ftpconform/ftpconform/reference-server"
@@ -64,7 +64,7 @@ const (
 	connectionLimit = 2
 	loginLimit      = 3 // failed logins before 421 (RFC 2577 §5: "3-5")
 	idleSeconds     = 2
-	startDelay      = "1s"
+	startDelay      = time.Second
 	storageBudget   = 1 // with a 1-byte file already there: no room at all
 	refusedPattern  = "*.refused"
 	refusedExample  = "name.refused"
@@ -244,7 +244,8 @@ func (b *builder) extraInstances() error {
 	}
 	extras := []extra{
 		{harness.CondStartDelay, func(cfg *refserver.Config, _ string) error {
-			return cfg.StartDelay.UnmarshalJSON([]byte(strconv.Quote(startDelay)))
+			cfg.StartDelay = refserver.Duration(startDelay)
+			return nil
 		}, nil},
 		{harness.CondConnectionLimit, func(cfg *refserver.Config, _ string) error {
 			cfg.MaxConnections = connectionLimit
@@ -255,7 +256,8 @@ func (b *builder) extraInstances() error {
 			return nil
 		}, func(c *harness.Condition) { c.Limit = loginLimit }},
 		{harness.CondIdleTimeout, func(cfg *refserver.Config, _ string) error {
-			return cfg.IdleTimeout.UnmarshalJSON([]byte(strconv.Quote(strconv.Itoa(idleSeconds) + "s")))
+			cfg.IdleTimeout = refserver.Duration(idleSeconds * time.Second)
+			return nil
 		}, func(c *harness.Condition) { c.Seconds = idleSeconds }},
 		{harness.CondDiskFull, func(cfg *refserver.Config, root string) error {
 			cfg.StorageBudget = storageBudget
