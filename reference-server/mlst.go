@@ -300,7 +300,6 @@ func cmdMLSD(s *session, arg string) {
 	s.startTransfer(v, int64(len(text)), "Here comes the MLSD listing.", func() string { return "MLSD complete." },
 		func(x *transfer, conn io.ReadWriter) error {
 			x.params = p
-			x.kept = x.kept && p.mode != modeStream
 			return x.send(conn, strings.NewReader(text), 0)
 		})
 }

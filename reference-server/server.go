@@ -103,17 +103,36 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 		policy:    newPolicy(&cfg),
 	}
 	s.pasvLo, s.pasvHi, _ = parsePortRange(cfg.PassivePorts)
-	for i := range cfg.Users {
-		u := cfg.Users[i]
+	s.table = buildCommands()
+	for _, f := range faults.tableHooks {
+		f(s.table)
+	}
+	for _, step := range []func() error{s.addUsers, s.resolveMounts, s.setupTLS} {
+		if err := step(); err != nil {
+			root.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// addUsers indexes the users by name and makes their homes under Root.
+func (s *Server) addUsers() error {
+	for i := range s.cfg.Users {
+		u := s.cfg.Users[i]
 		if u.Home != "/" {
-			if err := root.MkdirAll(rel(u.Home), 0o755); err != nil {
-				root.Close()
-				return nil, fmt.Errorf("user %q: home %s: %v", u.Name, u.Home, err)
+			if err := s.root.MkdirAll(rel(u.Home), 0o755); err != nil {
+				return fmt.Errorf("user %q: home %s: %v", u.Name, u.Home, err)
 			}
 		}
 		s.users[u.Name] = &u
 	}
-	for name, dir := range cfg.Mounts {
+	return nil
+}
+
+// resolveMounts makes the SMNT mounts absolute; each must be a directory.
+func (s *Server) resolveMounts() error {
+	for name, dir := range s.cfg.Mounts {
 		abs, err := filepath.Abs(dir)
 		if err == nil {
 			var fi os.FileInfo
@@ -122,20 +141,11 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 			}
 		}
 		if err != nil {
-			root.Close()
-			return nil, fmt.Errorf("mounts: %q: %v", name, err)
+			return fmt.Errorf("mounts: %q: %v", name, err)
 		}
 		s.mounts[name] = abs
 	}
-	s.table = buildCommands()
-	for _, f := range faults.tableHooks {
-		f(s.table)
-	}
-	if err := s.setupTLS(); err != nil {
-		root.Close()
-		return nil, err
-	}
-	return s, nil
+	return nil
 }
 
 // Listen binds the configured address, so that Addr is known before Serve.

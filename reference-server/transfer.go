@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -92,9 +93,9 @@ func netErrText(err error) string {
 }
 
 // startTransfer announces a transfer (125 when the data connection is already open, 150
-// otherwise) and runs it in a goroutine of its own, which sends the final reply. run moves the
+// otherwise) and runs it in a goroutine of its own, which sends the final reply. move moves the
 // data; it returns the error that decides that reply.
-func (s *session) startTransfer(v string, size int64, announce string, okText func() string, run func(x *transfer, conn io.ReadWriter) error) (started bool) {
+func (s *session) startTransfer(v string, size int64, announce string, okText func() string, move func(x *transfer, conn io.ReadWriter) error) (started bool) {
 	if s.dataProtectionRefused() {
 		return false // 521 (tls_data.go)
 	}
@@ -123,54 +124,61 @@ func (s *session) startTransfer(v string, size int64, announce string, okText fu
 		s.reply(codeFileStatusOK, "%s", announce)
 	}
 	s.xfer = x
-	go func() {
-		defer close(x.done)
-		defer cancel()
-		if conn == nil {
-			c, err := s.openData(ctx, setup)
-			if err != nil {
-				x.finished.Store(true)
-				if x.aborted.Load() {
-					x.reply(codeTransferAborted, "Transfer aborted before the data connection opened.")
-				} else {
-					x.reply(codeCantOpenData, "Can't open data connection: %s.", netErrText(err))
-				}
-				return
-			}
-			conn = c
-		}
-		if !x.secureData(&conn, prot) {
-			return // 522 (tls_data.go)
-		}
-		// A data fault acts on the data, inside TLS; a kept-open connection goes to the next
-		// transfer without it.
-		plain := conn
-		if setup.wrap != nil {
-			conn = setup.wrap(conn)
-		}
-		stop := context.AfterFunc(ctx, func() { plain.Close() })
-		x.kept = s.srv.cfg.KeepDataConnection && x.params.mode != modeStream
-		err := run(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
-		if !stop() || err != nil || x.aborted.Load() {
-			x.kept = false
-		}
-		if x.kept {
-			s.mu.Lock()
-			if s.data.ln == nil && s.data.addr == nil && s.data.conn == nil {
-				s.data.conn = plain
+	go x.run(conn, setup, prot, move, okText)
+	return true
+}
+
+// run opens the data connection when it is not open yet (conn nil), protects it (prot, nil for
+// PROT C), moves the data and sends the final reply.
+func (x *transfer) run(conn net.Conn, setup dataSetup, prot *tls.Config, move func(x *transfer, conn io.ReadWriter) error, okText func() string) {
+	defer close(x.done)
+	defer x.cancel()
+	s := x.s
+	if conn == nil {
+		c, err := s.openData(x.ctx, setup)
+		if err != nil {
+			x.finished.Store(true)
+			if x.aborted.Load() {
+				x.reply(codeTransferAborted, "Transfer aborted before the data connection opened.")
 			} else {
-				x.kept = false
+				x.reply(codeCantOpenData, "Can't open data connection: %s.", netErrText(err))
 			}
-			s.mu.Unlock()
+			return
 		}
-		if !x.kept {
-			conn.Close()
-		}
-		code, text := x.outcome(err, okText())
-		x.s.log.Info("transfer finished", "cmd", x.cmd, "path", v, "bytes", x.bytes.Load(), "code", code)
-		x.finished.Store(true)
-		x.reply(code, "%s", text)
-	}()
+		conn = c
+	}
+	if !x.secureData(&conn, prot) {
+		return // 522 (tls_data.go)
+	}
+	// A data fault acts on the data, inside TLS; a kept-open connection goes to the next
+	// transfer without it.
+	plain := conn
+	if setup.wrap != nil {
+		conn = setup.wrap(conn)
+	}
+	stop := context.AfterFunc(x.ctx, func() { plain.Close() })
+	err := move(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
+	interrupted := !stop() || err != nil || x.aborted.Load()
+	x.kept = !interrupted && s.srv.cfg.KeepDataConnection && x.params.mode != modeStream && x.keepOpen(plain)
+	if !x.kept {
+		conn.Close()
+	}
+	code, text := x.outcome(err, okText())
+	s.log.Info("transfer finished", "cmd", x.cmd, "path", x.path, "bytes", x.bytes.Load(), "code", code)
+	x.finished.Store(true)
+	x.reply(code, "%s", text)
+}
+
+// keepOpen hands the data connection back to the session after a block or compressed mode
+// transfer (keep_data_connection), unless another data connection has been set up meanwhile.
+func (x *transfer) keepOpen(c net.Conn) bool {
+	s := x.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.data.ln != nil || s.data.addr != nil || s.data.conn != nil {
+		return false
+	}
+	s.data.conn = c
 	return true
 }
 
