@@ -30,6 +30,9 @@ func (d *dataSetup) close() {
 	*d = dataSetup{}
 }
 
+// empty reports whether nothing is set up: the next transfer uses the default data port.
+func (d *dataSetup) empty() bool { return d.ln == nil && d.addr == nil && d.conn == nil }
+
 // take hands the setup to a transfer and leaves none behind.
 func (d *dataSetup) take() dataSetup {
 	t := *d

@@ -40,7 +40,7 @@ var dataFaults = []Fault{
 		Description: "a transfer with no PORT or PASV before it is refused with 425 instead of using the default data ports",
 		table: intercept(transferCommands, func(s *session, _ string) bool {
 			s.mu.Lock()
-			none := s.data.ln == nil && s.data.addr == nil && s.data.conn == nil
+			none := s.data.empty()
 			s.mu.Unlock()
 			if !none {
 				return false

@@ -175,7 +175,7 @@ func (x *transfer) keepOpen(c net.Conn) bool {
 	s := x.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.data.ln != nil || s.data.addr != nil || s.data.conn != nil {
+	if !s.data.empty() {
 		return false
 	}
 	s.data.conn = c
