@@ -150,26 +150,10 @@ func faultBlockRewrite(bit byte) func(p xferParams) func([]byte) []byte {
 		if p.mode != modeBlock {
 			return nil
 		}
-		var hdr []byte
-		left := 0
-		return func(in []byte) []byte {
-			out := make([]byte, 0, len(in))
-			for _, b := range in {
-				if left > 0 {
-					out = append(out, b)
-					left--
-					continue
-				}
-				hdr = append(hdr, b)
-				if len(hdr) == 3 {
-					hdr[0] &^= bit
-					out = append(out, hdr...)
-					left = int(hdr[1])<<8 | int(hdr[2])
-					hdr = hdr[:0]
-				}
-			}
-			return out
-		}
+		return headerRewrite(func(hdr []byte) bool { return len(hdr) == 3 }, func(hdr []byte) ([]byte, int) {
+			hdr[0] &^= bit
+			return hdr, int(hdr[1])<<8 | int(hdr[2])
+		})
 	}
 }
 
@@ -233,6 +217,19 @@ func faultCompressedRewrite(wrongFiller bool) func(p xferParams) func([]byte) []
 // faultDropLastPage removes the last page (type 0) from page structure in stream mode
 // (RFC 959 §3.1.2.3): each page is a header (its length first) and its data.
 func faultDropLastPage() func([]byte) []byte {
+	return headerRewrite(func(hdr []byte) bool { return len(hdr) >= 4 && len(hdr) >= int(hdr[0]) }, func(hdr []byte) ([]byte, int) {
+		if hdr[3] == 0 {
+			return nil, 0 // the last page, whose data is empty
+		}
+		return hdr, int(hdr[2])
+	})
+}
+
+// headerRewrite rewrites the headers of a stream of frames, each a header and its data (block
+// mode's blocks, page structure's pages), whatever pieces the bytes come in. complete reports
+// when hdr is a whole header; edit returns what to send instead of it, and the length of the
+// data that follows it, which passes unchanged.
+func headerRewrite(complete func(hdr []byte) bool, edit func(hdr []byte) (out []byte, dataLen int)) func([]byte) []byte {
 	var hdr []byte
 	left := 0
 	return func(in []byte) []byte {
@@ -244,14 +241,12 @@ func faultDropLastPage() func([]byte) []byte {
 				continue
 			}
 			hdr = append(hdr, b)
-			if len(hdr) < 4 || len(hdr) < int(hdr[0]) {
-				continue
+			if complete(hdr) {
+				h, n := edit(hdr)
+				out = append(out, h...)
+				left = n
+				hdr = hdr[:0]
 			}
-			if hdr[3] != 0 {
-				out = append(out, hdr...)
-				left = int(hdr[2])
-			}
-			hdr = hdr[:0]
 		}
 		return out
 	}
