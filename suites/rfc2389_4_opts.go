@@ -18,7 +18,7 @@ var _ = Describe("RFC 2389 §4 OPTS", func() {
 		Section:  "2389:4",
 		Quote:    "Neither the FEAT command, nor the OPTS command, have any optional functionality, thus there are no \"OPTS FEAT\" or \"OPTS OPTS\" commands.",
 		Level:    Must,
-		Feature:  "OPTS",
+		Feature:  "FEAT", // "The OPTS command MUST be implemented whenever the FEAT command is implemented."
 	}, func(s *S) {
 		// "An "opts-good" response (200 reply) MUST be sent when the command-name ... is
 		// recognized": FEAT has no options, so OPTS FEAT is no opts-good. The response syntax
