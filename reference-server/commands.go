@@ -98,7 +98,7 @@ var commandTable = []command{
 	// Extensions.
 	{name: "FEAT", handler: cmdFEAT, arg: argNone, syntax: "FEAT", help: "list the extensions (RFC 2389)"},
 	{name: "OPTS", handler: cmdOPTS, arg: argRequired, syntax: "OPTS <command> [<options>]", help: "set options: UTF8 ON|OFF, MLST <facts>, MODE Z <name value> (RFC 2389)"},
-	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "file size in the current TYPE (RFC 3659)", feat: "SIZE"},
+	{name: "SIZE", handler: cmdSIZE, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "SIZE <path>", help: "transfer size of a file in the current TYPE, STRU and MODE (RFC 3659)", feat: "SIZE"},
 	{name: "MDTM", handler: cmdMDTM, login: true, notLoggedIn: codeFileUnavailable, arg: argRequired, syntax: "MDTM <path>", help: "modification time, UTC (RFC 3659)", feat: "MDTM"},
 	{name: "MLST", handler: cmdMLST, login: true, arg: argOptional, syntax: "MLST [<path>]", help: "facts about one file or directory (RFC 3659)", feat: "MLST"},
 	{name: "MLSD", handler: cmdMLSD, login: true, arg: argOptional, syntax: "MLSD [<directory>]", help: "list a directory for machine processing (RFC 3659)"},
