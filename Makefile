@@ -4,7 +4,8 @@
 #   make conformance   run the suite (against the embedded reference server, or TARGET=ftp://…)
 #   make test          go vet, unit tests with the race detector, the browser test of report.html,
 #                      the catalogue's freshness, the whole suite against the reference server
-#                      (--profile secure --strict) compared with its baseline, the coverage check
+#                      (--profile secure --strict) compared with its baseline, the same over
+#                      FTPS (explicit, implicit), IPv6 and active mode, the coverage check
 #   make coverage      print which scenarios cover each command and reply code
 #   make catalogue     regenerate docs/scenarios.md (the scenario catalogue)
 #   make baseline      regenerate baselines/reference-server.json (the reference server's replies)
@@ -30,7 +31,7 @@ BASELINE       := baselines/reference-server.json
 CATALOGUE      := docs/scenarios.md
 
 .PHONY: all build conformance test vet unit lint clean FORCE
-.PHONY: test-browser test-catalogue test-conformance test-coverage coverage catalogue baseline regenerate
+.PHONY: test-browser test-catalogue test-conformance test-variants test-coverage coverage catalogue baseline regenerate
 
 all: build
 
@@ -47,7 +48,7 @@ endif
 conformance: bin/ftpconform
 	bin/ftpconform --report-dir '$(REPORT_DIR)' $(ARGS)
 
-test: vet unit test-browser test-catalogue test-conformance test-coverage
+test: vet unit test-browser test-catalogue test-conformance test-variants test-coverage
 
 vet:
 	$(GO) vet ./...
@@ -85,6 +86,17 @@ test-conformance: bin/ftpconform
 		exit 1; \
 	fi && \
 	bin/ftpconform --verify '$(TEST_REPORT_DIR)' --trust-key $$key/key.pem.pub; status=$$?; rm -rf $$key; exit $$status
+
+# The same suite over explicit and implicit FTPS, over IPv6 and with active data connections:
+# the reference server must pass each (RFC 4217, RFC 2428).
+VARIANTS := --tls=explicit --tls=implicit --ipv6 --active
+test-variants: bin/ftpconform
+	@for v in $(VARIANTS); do \
+		echo "--- the whole suite against the embedded reference server ($(REFERENCE_ARGS) $$v)"; \
+		dir="$(TEST_REPORT_DIR)/variant$$(echo $$v | tr -d -- '-=')"; \
+		out=$$(bin/ftpconform $(REFERENCE_ARGS) $$v --report-dir "$$dir" 2>&1); status=$$?; \
+		echo "$$out" | tail -n 4; [ $$status -eq 0 ] || { echo "$$out" | tail -n 40; exit 1; }; \
+	done
 
 # Every command and reply code of the seed table has a scenario; every section label exists.
 test-coverage: bin/ftpconform
