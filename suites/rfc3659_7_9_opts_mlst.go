@@ -126,6 +126,7 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 		Commands: []string{"OPTS", "MLST"},
 		Codes:    []int{200, 250},
 		Section:  "3659:7.9",
+		Also:     []string{"2389:4"},
 		Quote:    "That is, the first character of the output line will be a space, (or two characters will be spaces when the line is returned over the control connection) and the file name will start immediately thereafter.",
 		Level:    Must,
 		Feature:  "MLST",
@@ -133,7 +134,8 @@ var _ = Describe("RFC 3659 §7.9 OPTS parameters for MLST", func() {
 	}, func(s *S) {
 		c := s.Login()
 		upload(s, c, s.Path("bare.txt"), []byte("x"))
-		Expect(c.Cmd("OPTS MLST")).To(HaveReplyCode(200), setupStep("OPTS MLST"))
+		Expect(c.Cmd("OPTS MLST")).To(HaveReplyCode(200),
+			`OPTS MLST without facts is in the grammar (mlst-opts = "OPTS" SP "MLST" [ SP 1*( factname ";" ) ], RFC 3659 §7.9), and RFC 2389 §4: "An "opts-good" response (200 reply) MUST be sent when the command-name specified in the OPTS command is recognized, and the command-options, if any, are recognized, and appropriate."`)
 		r := c.Cmd("MLST %s", s.Path("bare.txt"))
 		Expect(r).To(HaveReplyCode(250))
 		Expect(len(r.Lines)).To(BeNumerically(">=", 3), "MLST's control-response (RFC 3659 §7.2): %s", r)
