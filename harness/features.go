@@ -207,7 +207,8 @@ func (s *S) offered(f Feature) (bool, string) {
 		}
 	}
 	if f.Probe == "" {
-		return true, "" // the scenario learns it from its own command (Offered)
+		s.featureUnsure = s.featureUnsure || f.Name == s.Spec.Feature
+		return true, "" // the scenario's own command decides (watchFeature, Offered)
 	}
 	key := t.Addr() + " " + f.Name
 	offers.Lock()
@@ -230,6 +231,7 @@ func (s *S) offered(f Feature) (bool, string) {
 	case refused:
 		return false, fmt.Sprintf("%q answered %s", f.Probe, r)
 	case unclear:
+		s.featureUnsure = s.featureUnsure || f.Name == s.Spec.Feature
 		s.Note("%s: the probe %q drew %s, which does not tell; the scenario's own %s decides", f.Name, f.Probe, r, f.verb())
 	}
 	return true, ""
@@ -250,9 +252,10 @@ const (
 // there. Everything else shows the feature is there.
 func probeVerdict(f Feature, code int) verdict {
 	switch code {
-	case 502, 504:
+	case 502:
 		return refused
-	case 500:
+	case 500, 504:
+		// 504, "not implemented for that parameter", says the command itself exists.
 		if f.ArgOmitted {
 			return unclear
 		}
@@ -282,8 +285,8 @@ func (f Feature) verb() string {
 // feature is not offered, and the scenario is skipped or failed as Require would have.
 func (s *S) watchFeature(p *pending, r Reply) {
 	f, ok := LookupFeature(s.Spec.Feature)
-	if !ok || s.watched {
-		return
+	if !ok || s.watched || !s.featureUnsure {
+		return // FEAT or the probe already told
 	}
 	verb := f.verb()
 	line := strings.ToUpper(strings.TrimSpace(p.verb + " " + p.arg))

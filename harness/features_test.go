@@ -61,7 +61,7 @@ func TestProbeVerdict(t *testing.T) {
 		want verdict
 	}{
 		{modeZ, 501, refused}, {modeZ, 200, offeredVerdict}, {modeZ, 504, refused},
-		{appe, 501, offeredVerdict}, {appe, 500, unclear}, {appe, 502, refused},
+		{appe, 501, offeredVerdict}, {appe, 500, unclear}, {appe, 504, unclear}, {appe, 502, refused},
 		{stat, 500, refused}, {stat, 211, offeredVerdict},
 	}
 	for _, c := range cases {

@@ -79,7 +79,10 @@ type S struct {
 	scratches []*scratch
 	outside   []outsidePath // names PathIn gave out
 	watched   bool          // the feature's first command has been answered (watchFeature)
-	cleanups  []func()
+	// featureUnsure: neither FEAT nor a probe could tell whether Spec.Feature is offered, so
+	// the scenario's first command of it decides (watchFeature).
+	featureUnsure bool
+	cleanups      []func()
 }
 
 // current is the scenario running in this process; ginkgo runs one spec at a time per process.
