@@ -248,8 +248,8 @@ const (
 // probeVerdict reads a probe's reply. 502 (not implemented) and 504 (not for that parameter)
 // refuse. 500 (not recognised) refuses, except where the probe omits a required argument: some
 // servers answer a missing argument with 500. 501 refuses a parameter (MODE Z answered 501 is a
-// mode the server does not know) but, where the probe omits the argument, shows the command is
-// there. Everything else shows the feature is there.
+// mode the server does not know); to any other probe (a bare verb, ALLO 0, SITE HELP) it shows
+// the command is there. Everything else shows the feature is there.
 func probeVerdict(f Feature, code int) verdict {
 	switch code {
 	case 502:
@@ -261,8 +261,8 @@ func probeVerdict(f Feature, code int) verdict {
 		}
 		return refused
 	case 501:
-		if strings.Contains(f.Probe, " ") {
-			return refused
+		if strings.Contains(f.verb(), " ") {
+			return refused // MODE Z, TYPE E…: a parameter the server does not know
 		}
 	}
 	return offeredVerdict

@@ -55,6 +55,8 @@ func TestProbeVerdict(t *testing.T) {
 	modeZ, _ := LookupFeature("MODE-Z")
 	appe, _ := LookupFeature("APPE")
 	stat, _ := LookupFeature("STAT")
+	allo, _ := LookupFeature("ALLO")
+	site, _ := LookupFeature("SITE")
 	cases := []struct {
 		f    Feature
 		code int
@@ -62,7 +64,7 @@ func TestProbeVerdict(t *testing.T) {
 	}{
 		{modeZ, 501, refused}, {modeZ, 200, offeredVerdict}, {modeZ, 504, refused},
 		{appe, 501, offeredVerdict}, {appe, 500, unclear}, {appe, 504, unclear}, {appe, 502, refused},
-		{stat, 500, refused}, {stat, 211, offeredVerdict},
+		{stat, 500, refused}, {stat, 211, offeredVerdict}, {allo, 501, offeredVerdict}, {site, 501, offeredVerdict},
 	}
 	for _, c := range cases {
 		if got := probeVerdict(c.f, c.code); got != c.want {
