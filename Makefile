@@ -11,6 +11,9 @@
 #   make baseline      regenerate baselines/reference-server.json (the reference server's replies)
 #   make regenerate    both: run it after adding scenarios or changing the reference server
 #   make lint          gofmt and go vet
+#   make bench         benchmarks (reference server throughput, reply parsing), as a table
+#   make soak          the whole suite against the reference server SOAK_RUNS times (default 10),
+#                      each compared with its baseline: a scenario that flakes shows up here
 
 GO       ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -118,6 +121,22 @@ baseline: bin/ftpconform
 		echo "*** the reference server is not conformant (see above); $(BASELINE) records its replies all the same"
 
 regenerate: catalogue baseline
+
+# Timings belong here, never in tests. BENCH_ARGS passes more flags, e.g. BENCH_ARGS=-count=5.
+BENCH_ARGS ?=
+.PHONY: bench soak
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_ARGS) ./harness ./reference-server
+
+# Each run starts a fresh embedded server, and its parallel workers interleave the scenarios
+# differently: what depends on timing or on a neighbour shows up as a changed verdict or code.
+SOAK_RUNS ?= 10
+soak: bin/ftpconform
+	@for i in $$(seq 1 $(SOAK_RUNS)); do \
+		echo "--- soak run $$i of $(SOAK_RUNS)"; \
+		bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)/soak' --baseline $(BASELINE) $(ARGS) > '$(TEST_REPORT_DIR)/soak.log' 2>&1 \
+			|| { tail -40 '$(TEST_REPORT_DIR)/soak.log'; echo "*** soak run $$i failed: $(TEST_REPORT_DIR)/soak/report.html"; exit 1; }; \
+	done; echo "--- $(SOAK_RUNS) runs, every one as the baseline says"
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -1,11 +1,7 @@
 package interop
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -57,29 +53,21 @@ func ExpectedFile(dir, server string) string { return filepath.Join(dir, server+
 // missing file is an empty baseline (every verdict then shows as new).
 func ReadExpected(file string) (Verdicts, error) {
 	v := Verdicts{}
-	b, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return v, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := eachLine(file, func(n int, line string) error {
 		f := strings.Split(line, "\t")
 		if len(f) != 3 || !validVerdicts(f[2]) {
-			return nil, fmt.Errorf("%s:%d: expected \"profile<TAB>scenario<TAB>verdict\" with a verdict of %v (or several joined by |), got %q", file, n, reports.Verdicts, line)
+			return fmt.Errorf("%s:%d: expected \"profile<TAB>scenario<TAB>verdict\" with a verdict of %v (or several joined by |), got %q", file, n, reports.Verdicts, line)
 		}
 		if v[f[0]] == nil {
 			v[f[0]] = map[string]reports.Verdict{}
 		}
 		v[f[0]][f[1]] = reports.Verdict(f[2])
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return v, sc.Err()
+	return v, nil
 }
 
 // A baseline verdict may name several, joined by "|" ("failed|passed"), for a scenario whose

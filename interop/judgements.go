@@ -1,12 +1,7 @@
 package interop
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 )
@@ -33,22 +28,10 @@ type Judgements map[string]map[string]Judgement
 // servers comma-separated or "*", # comments. A missing file is no judgement at all.
 func ReadJudgements(file string) (Judgements, error) {
 	j := Judgements{}
-	b, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return j, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := eachLine(file, func(n int, line string) error {
 		f := strings.SplitN(line, "\t", 4)
 		if len(f) < 3 || !slices.Contains([]string{JudgedReal, JudgedScenario, JudgedOpen}, f[2]) {
-			return nil, fmt.Errorf("%s:%d: expected \"scenario<TAB>servers<TAB>real|scenario|open<TAB>note\", got %q", file, n, line)
+			return fmt.Errorf("%s:%d: expected \"scenario<TAB>servers<TAB>real|scenario|open<TAB>note\", got %q", file, n, line)
 		}
 		note := ""
 		if len(f) == 4 {
@@ -60,8 +43,12 @@ func ReadJudgements(file string) (Judgements, error) {
 		for _, server := range strings.Split(f[1], ",") {
 			j[f[0]][strings.TrimSpace(server)] = Judgement{Kind: f[2], Note: note}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return j, sc.Err()
+	return j, nil
 }
 
 // Of returns the judgement of a scenario's failure on a server, if there is one.

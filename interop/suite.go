@@ -2,7 +2,6 @@ package interop
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ftpconform/ftpconform/reports"
-	"github.com/onsi/ginkgo/v2/types"
 )
 
 // SuiteOptions say how bin/ftpconform runs against each server.
@@ -82,17 +80,9 @@ func RunSuite(ctx context.Context, in *Instance, profile, dir string, opts Suite
 // ReadReport reads the report.json a run wrote into dir and digests it with the reports
 // package, so the verdicts are the runner's own.
 func ReadReport(dir string) (reports.Result, error) {
-	file := filepath.Join(dir, reports.JSONFile)
-	b, err := os.ReadFile(file)
+	report, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
 	if err != nil {
 		return reports.Result{}, err
 	}
-	var rs []types.Report
-	if err := json.Unmarshal(b, &rs); err != nil {
-		return reports.Result{}, fmt.Errorf("%s: %v", file, err)
-	}
-	if len(rs) != 1 {
-		return reports.Result{}, fmt.Errorf("%s: %d reports, expected 1", file, len(rs))
-	}
-	return reports.Analyze(rs[0]), nil
+	return reports.Analyze(report), nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ftpconform/ftpconform/harness"
+	"github.com/ftpconform/ftpconform/reports"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -150,7 +151,7 @@ func (p *pool) runOne(ctx context.Context, b batch) outcome {
 	if console != nil {
 		console.flush()
 	}
-	r, err := readReport(jsonFile)
+	r, err := reports.ReadJSON(jsonFile)
 	if err != nil {
 		if o.problem == "" {
 			o.problem = fmt.Sprintf("worker %d wrote no report: %v (see %s)", b.number, err, logFile)
@@ -170,22 +171,6 @@ func (p *pool) runOne(ctx context.Context, b batch) outcome {
 	}
 	o.report = &r
 	return o
-}
-
-// readReport reads ginkgo's JSON report: an array holding one report.
-func readReport(file string) (types.Report, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return types.Report{}, err
-	}
-	var rs []types.Report
-	if err := json.Unmarshal(b, &rs); err != nil {
-		return types.Report{}, err
-	}
-	if len(rs) != 1 {
-		return types.Report{}, fmt.Errorf("%s holds %d reports, want 1", file, len(rs))
-	}
-	return rs[0], nil
 }
 
 // prefixWriter writes whole lines, each with a prefix, so that workers' lines do not mix.

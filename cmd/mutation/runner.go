@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -179,7 +178,7 @@ func (r execRunner) run(ctx context.Context, j job) result {
 	case status != runnerConformant && status != runnerNotConformant:
 		res.Problem = fmt.Sprintf("the runner exited with status %d: %s", status, lastLine(stderr.String()))
 	}
-	report, err := readReport(filepath.Join(res.ReportDir, reports.JSONFile))
+	report, err := reports.ReadJSON(filepath.Join(res.ReportDir, reports.JSONFile))
 	if err != nil {
 		res.Problem = strings.TrimSpace(res.Problem + "; no report: " + err.Error())
 		return res
@@ -199,22 +198,6 @@ func (r execRunner) run(ctx context.Context, j job) result {
 		res.Problem = "the runner said conformant, but its report has failures"
 	}
 	return res
-}
-
-// readReport reads report.json: ginkgo's JSON report, an array holding one report.
-func readReport(file string) (types.Report, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return types.Report{}, err
-	}
-	var rs []types.Report
-	if err := json.Unmarshal(b, &rs); err != nil {
-		return types.Report{}, fmt.Errorf("%s: %v", file, err)
-	}
-	if len(rs) != 1 {
-		return types.Report{}, fmt.Errorf("%s holds %d reports, want 1", file, len(rs))
-	}
-	return rs[0], nil
 }
 
 // withoutTarget removes a target given through the environment.
