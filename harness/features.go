@@ -174,6 +174,16 @@ func (s *S) Offered(name string, r Reply) {
 	}
 }
 
+// Declined skips the scenario when the target answered the command it checks with a transient
+// negative reply (4yz): §5.4 lets a server decline so (ProFTPD answers APPE "451 Append/Restart
+// not permitted" unless configured otherwise), and the rule cannot be checked on a declined
+// action. A scenario calls it only where every 4yz of the command's row is such a refusal.
+func (s *S) Declined(r Reply) {
+	if r.Class() == 4 {
+		ginkgo.Skip(fmt.Sprintf("declined: %s answered %s (a transient negative reply, which RFC 959 §5.4 allows), so the rule could not be checked", r.Command, r), 1)
+	}
+}
+
 func (s *S) notOffered(f Feature, why string) {
 	if s.Settings.Profile.Requires(f) {
 		ginkgo.Fail(withRequirement(fmt.Sprintf("profile %s requires %s (RFC %s), but the target does not offer it: %s",

@@ -1,11 +1,13 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"path"
 	"strings"
+	"time"
 
 	. "github.com/onsi/gomega"
 
@@ -198,6 +200,42 @@ func readAtLeast(s *S, nc net.Conn, n int) {
 	nc.SetReadDeadline(s.Deadline())
 	_, err := io.ReadFull(nc, make([]byte, n))
 	ExpectWithOffset(1, err).NotTo(HaveOccurred(), setupStep("reading the first %d bytes of the download", n))
+}
+
+// trickle keeps reading a live download slowly in the background, as a client does while it
+// waits for its ABOR to take effect: a server blocked in writing to a client that has stopped
+// reading cannot act on anything, and that would be the client's doing, not the server's. At
+// this rate the rest of a liveSize file takes far longer than a reply timeout, so a server
+// that lets the transfer run on is still caught. The function it returns waits, within a
+// reply timeout, for the server to close the data connection (end of file or reset).
+func trickle(s *S, nc net.Conn) (closed func() error) {
+	const chunk, every = 4 << 10, 10 * time.Millisecond // 400 KiB/s
+	done := make(chan error, 1)
+	go func() {
+		buf := make([]byte, chunk)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for range tick.C {
+			nc.SetReadDeadline(time.Now().Add(s.ReplyTimeout()))
+			if _, err := io.ReadFull(nc, buf); err != nil {
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() {
+					done <- fmt.Errorf("the data connection was still open %v after its last byte", s.ReplyTimeout())
+				} else {
+					done <- nil // closed by the server: EOF, a short last read, or a reset
+				}
+				return
+			}
+		}
+	}()
+	return func() error {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(s.ReplyTimeout()):
+			return fmt.Errorf("the server was still sending on the data connection %v later", s.ReplyTimeout())
+		}
+	}
 }
 
 // readRest reads a live download to its end, each read within a reply timeout, and then closes

@@ -58,19 +58,22 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 	// ABOR during a transfer in each direction, after the Telnet IP and Synch.
 	for _, k := range []struct {
 		id, verb, title, quote string
-		start                  func(s *S, c *Conn) *Data
+		start                  func(s *S, c *Conn) (closed func() error)
 		what                   string
 	}{
 		{"ABOR-002", "RETR", "ABOR during a download, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
 			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally. The server then sends a 226 reply, indicating that the abort command was successfully processed.",
-			func(s *S, c *Conn) *Data {
+			func(s *S, c *Conn) func() error {
 				d, _ := liveDownload(s, c, "aborted-download.bin")
 				readAtLeast(s, d.NetConn(), 64<<10)
-				return d
-			}, "the download was under way (150 sent, the client had read 64 KiB of a larger file)"},
+				return trickle(s, d.NetConn())
+			}, "the download was under way (150 sent, the client had read 64 KiB of a larger file and reads on, slowly)"},
 		{"ABOR-004", "STOR", "ABOR during an upload, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
 			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally. The server then sends a 226 reply, indicating that the abort command was successfully processed.",
-			func(s *S, c *Conn) *Data { return liveUpload(s, c, "aborted-upload.bin") },
+			func(s *S, c *Conn) func() error {
+				d := liveUpload(s, c, "aborted-upload.bin")
+				return func() error { return closedByServer(s, d.NetConn()) }
+			},
 			"the upload was under way (150 sent, its data connection open, 16 MiB sent)"},
 	} {
 		Scenario(Spec{
@@ -84,7 +87,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 			Writes:   true,
 		}, func(s *S) {
 			c := s.Login()
-			d := k.start(s, c)
+			closed := k.start(s, c)
 			sendIPSynch(c)
 			c.Send("ABOR")
 			transferEnd, err := c.ReadReply()
@@ -95,7 +98,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 			s.Offered("ABOR", aborted)
 			Expect(aborted).To(HaveReplyCode(226, 225))
 			s.Prefer(aborted, 226)
-			Expect(closedByServer(s, d.NetConn())).To(Succeed(), "the server must close the data connection of the aborted %s", k.verb)
+			Expect(closed()).To(Succeed(), "the server must close the data connection of the aborted %s", k.verb)
 		})
 	}
 })
