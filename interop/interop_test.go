@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,6 +247,9 @@ func TestJudgements(t *testing.T) {
 	c.Judge(j)
 	if u := c.Unjudged(); len(u) != 1 || u[0].Server != "other" || u[0].ID != "A-2" {
 		t.Errorf("unjudged: %+v, want A-2 on other only (not-offered failures need no judgement)", u)
+	}
+	if stale := c.Stale(j); !slices.Equal(stale, []string{"A-1 on *", "A-1 on srv2"}) {
+		t.Errorf("stale judgements: %q, want A-1's two (A-1 failed nowhere)", stale)
 	}
 	writeFile(t, file, []byte("A-1\tsrv\tmaybe\n"))
 	if _, err := ReadJudgements(file); err == nil {

@@ -70,6 +70,27 @@ func (c *Comparison) Judge(j Judgements) {
 	}
 }
 
+// Stale lists the judgements ("ID on server") that match no failure of the comparison: the
+// failure is gone, so the judgement should go too. Only a run of every server, profile and
+// scenario can tell.
+func (c Comparison) Stale(j Judgements) []string {
+	failed := map[string]bool{}
+	for _, f := range c.Failures {
+		failed[f.ID+" on "+f.Server] = true
+		failed[f.ID+" on *"] = true
+	}
+	var out []string
+	for id, servers := range j {
+		for server := range servers {
+			if key := id + " on " + server; !failed[key] {
+				out = append(out, key)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Unjudged are the real failures (not profile requirements) that no judgement covers.
 func (c Comparison) Unjudged() []Failure {
 	var out []Failure

@@ -189,6 +189,15 @@ func finish(outcomes []interop.Outcome, opts interop.Options, expectedDir, judge
 		}
 		fmt.Println()
 	}
+	everything := !partial && len(opts.Servers) == len(interop.Servers) && len(opts.Profiles) == len(interop.Profiles)
+	for _, o := range outcomes {
+		everything = everything && o.Error == ""
+	}
+	if everything {
+		if stale := c.Stale(judgements); len(stale) > 0 {
+			fmt.Printf("\n%d judgements match no failure of this run (remove them from %s): %s\n", len(stale), judgementsFile, strings.Join(stale, "; "))
+		}
+	}
 	fmt.Printf("Comparison: %s\n", page)
 	return status
 }
