@@ -26,6 +26,7 @@ const (
 	faultNLSTLongForm     = "nlst-long-form"          // listing.go, sendListing
 	faultListMissingEmpty = "listing-missing-empty"   // listing.go, sendListing
 	faultListFollowsType  = "listing-follows-type"    // listing.go, sendListing
+	faultAborDataOpen     = "abor-data-left-open"     // transfer.go, transfer.run
 )
 
 // faultStoredBytes is what stor-truncates-upload keeps of an upload.
@@ -522,6 +523,10 @@ var fileFaults = []Fault{
 				s.mu.Unlock()
 			}
 		},
+	},
+	{
+		Name: faultAborDataOpen, Group: "abort", RFC: "959:4.1.3", Commands: []string{"ABOR"}, check: true,
+		Description: "ABOR stops the transfer and answers 426 and 226, but leaves the data connection open (for the data timeout)",
 	},
 	{
 		Name: "abor-closes-control", Group: "abort", RFC: "959:4.1.3", Commands: []string{"ABOR"},

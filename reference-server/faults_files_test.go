@@ -1,10 +1,13 @@
 package refserver
 
 import (
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each fault of faults_files.go changes what the server does, where it says. Every case starts
@@ -309,6 +312,20 @@ func TestFileFaults(t *testing.T) {
 		{"abor-silent", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.send("ABOR")
 			c.expect("NOOP", 200)
+		}},
+		{"abor-data-left-open", nil, func(t *testing.T, ts *testServer, c *client) {
+			c.expect("TYPE I", 200)
+			d := openUpload(t, c, "partial", []byte("0123456789"))
+			defer d.Close()
+			waitBytes(t, c, 10)
+			c.send("ABOR")
+			c.expectRead(426)
+			c.expectRead(226)
+			d.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+			var ne net.Error
+			if _, err := d.Read(make([]byte, 1)); !errors.As(err, &ne) || !ne.Timeout() {
+				t.Fatalf("the data connection after ABOR: %v, want it still open (a read timing out)", err)
+			}
 		}},
 		{"abor-closes-control", nil, func(t *testing.T, ts *testServer, c *client) {
 			c.expect("ABOR", 226)

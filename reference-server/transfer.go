@@ -156,11 +156,22 @@ func (x *transfer) run(conn net.Conn, setup dataSetup, prot *tls.Config, move fu
 	if setup.wrap != nil {
 		conn = setup.wrap(conn)
 	}
-	stop := context.AfterFunc(x.ctx, func() { plain.Close() })
+	leaveOpen := s.srv.faults.has(faultAborDataOpen)
+	stop := context.AfterFunc(x.ctx, func() {
+		if leaveOpen && x.aborted.Load() {
+			plain.SetDeadline(time.Now()) // the transfer stops, the connection stays
+			return
+		}
+		plain.Close()
+	})
 	err := move(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
 	interrupted := !stop() || err != nil || x.aborted.Load()
 	x.kept = !interrupted && s.srv.cfg.KeepDataConnection && x.params.mode != modeStream && x.keepOpen(plain)
-	if !x.kept {
+	switch {
+	case x.kept:
+	case leaveOpen && x.aborted.Load():
+		time.AfterFunc(s.srv.cfg.DataTimeout.D(), func() { plain.Close() })
+	default:
 		conn.Close()
 	}
 	code, text := x.outcome(err, okText())

@@ -206,16 +206,22 @@ func readAtLeast(s *S, nc net.Conn, n int) {
 // waits for its ABOR to take effect: a server blocked in writing to a client that has stopped
 // reading cannot act on anything, and that would be the client's doing, not the server's. At
 // this rate the rest of a liveSize file takes far longer than a reply timeout, so a server
-// that lets the transfer run on is still caught. The function it returns waits, within a
-// reply timeout, for the server to close the data connection (end of file or reset).
+// that lets the transfer run on is still caught. The function it returns is for once the
+// replies are in: it reads what the socket buffers still hold at full speed and waits, within
+// a reply timeout, for the end the server's close makes (end of file or reset).
 func trickle(s *S, nc net.Conn) (closed func() error) {
 	const chunk, every = 4 << 10, 10 * time.Millisecond // 400 KiB/s
 	done := make(chan error, 1)
+	hurry := make(chan struct{})
 	go func() {
 		buf := make([]byte, chunk)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
-		for range tick.C {
+		for {
+			select {
+			case <-tick.C:
+			case <-hurry:
+			}
 			nc.SetReadDeadline(time.Now().Add(s.ReplyTimeout()))
 			if _, err := io.ReadFull(nc, buf); err != nil {
 				var ne net.Error
@@ -229,11 +235,12 @@ func trickle(s *S, nc net.Conn) (closed func() error) {
 		}
 	}()
 	return func() error {
+		close(hurry)
 		select {
 		case err := <-done:
 			return err
 		case <-time.After(s.ReplyTimeout()):
-			return fmt.Errorf("the server was still sending on the data connection %v later", s.ReplyTimeout())
+			return fmt.Errorf("the server was still sending on the data connection %v after its replies", s.ReplyTimeout())
 		}
 	}
 }
