@@ -380,6 +380,16 @@ func (c *Conn) Close() {
 	c.rec.note(c.id, "connection closed by the client")
 }
 
+// Discard closes a connection the scenario gave up on before it checked anything with it (the
+// default data port was taken, say, and it tries again on a new one). Its steps become the
+// harness's own, like a probe's: how many attempts a run needed is no part of what the server
+// replied, so baselines do not see them.
+func (c *Conn) Discard() {
+	c.rec.housekeeping(c.id)
+	c.rec.note(c.id, "connection discarded by the harness: the scenario tries again")
+	c.Close()
+}
+
 // Closed reports whether the connection is closed (by either side, as far as the client knows).
 func (c *Conn) Closed() bool { return c.closed }
 

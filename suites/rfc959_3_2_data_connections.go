@@ -184,8 +184,8 @@ func listenDefaultPort(s *S) (*Conn, net.Listener) {
 			s.Defer(func() { ln.Close() })
 			return c, ln
 		}
-		c.Close()
-		if !errors.Is(err, syscall.EADDRINUSE) || try == 3 {
+		c.Discard()
+		if !errors.Is(err, syscall.EADDRINUSE) || try == 5 {
 			Fail(setupStep("listening on the default data port %s: %v", c.LocalAddr(), err))
 		}
 	}
