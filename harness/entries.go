@@ -27,6 +27,9 @@ type Spec struct {
 	Writes    bool          `json:"writes,omitempty"`    // writes under the scratch directory
 	Serial    bool          `json:"serial,omitempty"`    // changes server-wide state: runs alone
 	Slow      bool          `json:"slow,omitempty"`      // waits on purpose (failed logins, idle timeouts)
+	// FailsLogins: it sends wrong passwords on purpose. It runs after all the others, with the
+	// Serial ones, so that a server that locks the user out after failed logins spoils nothing else.
+	FailsLogins bool `json:"fails_logins,omitempty"`
 }
 
 // Names of the report entries every scenario attaches. Their values are JSON (Value.AsJSON).

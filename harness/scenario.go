@@ -61,7 +61,7 @@ func Scenario(spec Spec, body func(s *S)) bool {
 	registeredMu.Unlock()
 
 	args := []any{ginkgo.Label(spec.Labels()...)}
-	if spec.Serial {
+	if spec.Serial || spec.FailsLogins {
 		args = append(args, ginkgo.Serial)
 	}
 	args = append(args, ginkgo.Offset(1), func() { run(spec, body) })

@@ -118,6 +118,9 @@ func (sp Spec) Labels() []string {
 	if sp.Slow {
 		l = append(l, "slow")
 	}
+	if sp.FailsLogins {
+		l = append(l, "fails-logins")
+	}
 	slices.Sort(l)
 	return slices.Compact(l)
 }

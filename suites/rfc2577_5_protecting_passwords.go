@@ -10,15 +10,16 @@ import (
 // RFC 2577 §5: what a server does about repeated wrong passwords.
 var _ = Describe("RFC 2577 §5 Protecting passwords", func() {
 	Scenario(Spec{
-		ID:       "PASS-006",
-		Title:    "repeated wrong passwords are refused with 530; a server that then closes the connection sends 421 first",
-		Commands: []string{"USER", "PASS"},
-		Codes:    []int{331, 530, 421},
-		Section:  "2577:5",
-		Also:     []string{"959:4.2.1"},
-		Quote:    "Before closing the control connection the server must send a return code of 421 (\"Service not available, closing control connection.\" [PR85]) to the client.",
-		Level:    Must,
-		Slow:     true,
+		ID:          "PASS-006",
+		Title:       "repeated wrong passwords are refused with 530; a server that then closes the connection sends 421 first",
+		Commands:    []string{"USER", "PASS"},
+		Codes:       []int{331, 530, 421},
+		Section:     "2577:5",
+		Also:        []string{"959:4.2.1"},
+		Quote:       "Before closing the control connection the server must send a return code of 421 (\"Service not available, closing control connection.\" [PR85]) to the client.",
+		Level:       Must,
+		Slow:        true,
+		FailsLogins: true,
 	}, func(s *S) {
 		t := s.Settings.Target
 		c := s.Dial()
@@ -47,16 +48,17 @@ var _ = Describe("RFC 2577 §5 Protecting passwords", func() {
 	})
 
 	Scenario(Spec{
-		ID:        "PASS-007",
-		Title:     "after its limit of failed logins the server closes the control connection, with 421 first",
-		Commands:  []string{"USER", "PASS", "NOOP"},
-		Codes:     []int{331, 530, 421},
-		Section:   "2577:5",
-		Also:      []string{"959:4.2.1"},
-		Quote:     "After a small number of attempts (3-5), the server should close the control connection with the client.",
-		Level:     Should,
-		Condition: CondLoginLimit,
-		Slow:      true,
+		ID:          "PASS-007",
+		Title:       "after its limit of failed logins the server closes the control connection, with 421 first",
+		Commands:    []string{"USER", "PASS", "NOOP"},
+		Codes:       []int{331, 530, 421},
+		Section:     "2577:5",
+		Also:        []string{"959:4.2.1"},
+		Quote:       "After a small number of attempts (3-5), the server should close the control connection with the client.",
+		Level:       Should,
+		Condition:   CondLoginLimit,
+		Slow:        true,
+		FailsLogins: true,
 	}, func(s *S) {
 		rc := s.Condition(CondLoginLimit)
 		if rc.Limit < 1 {

@@ -47,19 +47,20 @@ var _ = Describe("RFC 959 §4.1.1 Access control commands", func() {
 	})
 
 	Scenario(Spec{
-		ID:       "PASS-002",
-		Title:    "PASS with a wrong password is refused with 530",
-		Commands: []string{"USER", "PASS"},
-		Codes:    []int{530},
-		Section:  "959:5.4",
-		Also:     []string{"959:4.2.2"},
-		Quote:    "These must be strictly adhered to; a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
-		Level:    Must,
-		Slow:     true,
+		ID:          "PASS-002",
+		Title:       "PASS with a wrong password is refused with 530",
+		Commands:    []string{"USER", "PASS"},
+		Codes:       []int{530},
+		Section:     "959:5.4",
+		Also:        []string{"959:4.2.2"},
+		Quote:       "These must be strictly adhered to; a server may substitute text in the replies, but the meaning and action implied by the code numbers and by the specific command reply sequence cannot be altered.",
+		Level:       Must,
+		Slow:        true,
+		FailsLogins: true,
 	}, func(s *S) {
 		c := s.Dial()
 		Expect(c.Cmd("USER %s", s.Settings.Target.User)).To(HaveReplyCode(331))
-		r, err := c.TryCmd("PASS %s", "wrong-"+s.Settings.Target.Password+"-x")
+		r, err := c.TryCmd("PASS %s", wrongPassword(s.Settings.Target.Password))
 		if err != nil {
 			// RFC 2577 §5 lets a server close the connection after failed logins (421 first).
 			Expect(err).To(MatchError(ErrClosedByServer))

@@ -121,15 +121,16 @@ var _ = Describe("RFC 959 §4.2 FTP replies", func() {
 	})
 
 	Scenario(Spec{
-		ID:       "PASS-005",
-		Title:    "after a wrong password a second PASS alone is refused, preferably 503, or tried for the same user; either way the whole sequence from USER then logs in",
-		Commands: []string{"USER", "PASS"},
-		Codes:    []int{331, 530, 503, 230},
-		Section:  "959:4.2",
-		Also:     []string{"959:4.1.1", "959:6"},
-		Quote:    "A failure at any point in the sequence necessitates the repetition of the entire sequence from the beginning.",
-		Level:    Must,
-		Slow:     true,
+		ID:          "PASS-005",
+		Title:       "after a wrong password a second PASS alone is refused, preferably 503, or tried for the same user; either way the whole sequence from USER then logs in",
+		Commands:    []string{"USER", "PASS"},
+		Codes:       []int{331, 530, 503, 230},
+		Section:     "959:4.2",
+		Also:        []string{"959:4.1.1", "959:6"},
+		Quote:       "A failure at any point in the sequence necessitates the repetition of the entire sequence from the beginning.",
+		Level:       Must,
+		Slow:        true,
+		FailsLogins: true,
 	}, func(s *S) {
 		// The sentence tells the client what a failure costs; the §6 diagram is the client's.
 		// A server may hold the client to it (503, preferred) or let it try PASS again.
@@ -157,16 +158,17 @@ var _ = Describe("RFC 959 §4.2 FTP replies", func() {
 	})
 
 	Scenario(Spec{
-		ID:        "ACCT-003",
-		Title:     "a wrong account is refused (530) and the login starts again from USER",
-		Commands:  []string{"USER", "PASS", "ACCT"},
-		Codes:     []int{332, 530, 503, 230},
-		Section:   "959:4.2",
-		Also:      []string{"959:4.1.1", "959:6"},
-		Quote:     "A failure at any point in the sequence necessitates the repetition of the entire sequence from the beginning.",
-		Level:     Must,
-		Condition: CondAccountLogin,
-		Slow:      true,
+		ID:          "ACCT-003",
+		Title:       "a wrong account is refused (530) and the login starts again from USER",
+		Commands:    []string{"USER", "PASS", "ACCT"},
+		Codes:       []int{332, 530, 503, 230},
+		Section:     "959:4.2",
+		Also:        []string{"959:4.1.1", "959:6"},
+		Quote:       "A failure at any point in the sequence necessitates the repetition of the entire sequence from the beginning.",
+		Level:       Must,
+		Condition:   CondAccountLogin,
+		Slow:        true,
+		FailsLogins: true,
 	}, func(s *S) {
 		rc := s.Condition(CondAccountLogin)
 		c := s.DialTarget(rc.Target)
@@ -184,14 +186,15 @@ var _ = Describe("RFC 959 §4.2 FTP replies", func() {
 	})
 
 	Scenario(Spec{
-		ID:       "ACCT-004",
-		Title:    "ACCT where no account is needed still gets a positive completion (202 superfluous, or 230)",
-		Commands: []string{"ACCT"},
-		Codes:    []int{202, 230},
-		Section:  "959:4.2",
-		Also:     []string{"959:4.1.1", "959:5.4"},
-		Quote:    "If the command is not implemented by a particular Server-FTP process because it has no relevance to that computer system, for example ALLO at a TOPS20 site, a Positive Completion reply is still desired so that the simple User-process knows it can proceed with its course of action.",
-		Level:    Should,
+		ID:          "ACCT-004",
+		Title:       "ACCT where no account is needed still gets a positive completion (202 superfluous, or 230)",
+		Commands:    []string{"ACCT"},
+		Codes:       []int{202, 230},
+		Section:     "959:4.2",
+		Also:        []string{"959:4.1.1", "959:5.4"},
+		Quote:       "If the command is not implemented by a particular Server-FTP process because it has no relevance to that computer system, for example ALLO at a TOPS20 site, a Positive Completion reply is still desired so that the simple User-process knows it can proceed with its course of action.",
+		Level:       Should,
+		FailsLogins: true,
 	}, func(s *S) {
 		c := s.Login()
 		r := c.Cmd("ACCT ftpconform")
