@@ -192,6 +192,22 @@ func TestParseEPSV(t *testing.T) {
 	}
 }
 
+// The arguments of the active-mode commands, each in its RFC's own form.
+func TestActiveArguments(t *testing.T) {
+	v4, v6 := net.ParseIP("127.0.0.2"), net.ParseIP("::1")
+	for _, c := range []struct{ got, want string }{
+		{PortArgument(v4, 6000), "127,0,0,2,23,112"},
+		{EprtArgument(v4, 6000), "|1|127.0.0.2|6000|"},
+		{EprtArgument(v6, 6000), "|2|::1|6000|"},
+		{LprtArgument(v4, 6000), "4,4,127,0,0,2,2,23,112"},
+		{LprtArgument(v6, 6000), "6,16,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,2,23,112"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
 func TestReplyToACommandSentDuringATransfer(t *testing.T) {
 	tg := fakeServer(t, func(c net.Conn, r *bufio.Reader) {
 		c.Write([]byte("220 hi\r\n"))

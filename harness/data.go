@@ -31,6 +31,9 @@ var DataKinds = []DataKind{PASV, EPSV, PORT, EPRT}
 // PassiveData.
 const LPSV DataKind = "LPSV"
 
+// LPRT is RFC 1639's long active mode, set up like EPRT; like LPSV it is not among DataKinds.
+const LPRT DataKind = "LPRT"
+
 // Passive reports whether the server listens.
 func (k DataKind) Passive() bool { return k == PASV || k == EPSV || k == LPSV }
 
@@ -104,14 +107,17 @@ func (c *Conn) OpenData(kind DataKind) (*Data, Reply, error) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	var arg string
-	if kind == PORT {
+	switch kind {
+	case PORT:
 		ip4 := local.To4()
 		if ip4 == nil {
 			ln.Close()
 			return nil, r, fmt.Errorf("PORT needs an IPv4 control connection; this one is %s (use EPRT)", local)
 		}
 		arg = PortArgument(ip4, port)
-	} else {
+	case LPRT:
+		arg = LprtArgument(local, port)
+	default:
 		arg = EprtArgument(local, port)
 	}
 	r, err = c.TryCmd("%s %s", kind, arg)
@@ -133,6 +139,21 @@ func (c *Conn) OpenData(kind DataKind) (*Data, Reply, error) {
 func PortArgument(ip net.IP, port int) string {
 	ip4 := ip.To4()
 	return fmt.Sprintf("%d,%d,%d,%d,%d,%d", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff)
+}
+
+// LprtArgument formats af,hal,h1,...,pal,p1,p2 (RFC 1639 §2): af 4 with four octets for
+// IPv4, af 6 with sixteen for IPv6.
+func LprtArgument(ip net.IP, port int) string {
+	af, addr := 6, ip.To16()
+	if ip4 := ip.To4(); ip4 != nil {
+		af, addr = 4, ip4
+	}
+	fields := []string{strconv.Itoa(af), strconv.Itoa(len(addr))}
+	for _, b := range addr {
+		fields = append(fields, strconv.Itoa(int(b)))
+	}
+	fields = append(fields, "2", strconv.Itoa(port>>8), strconv.Itoa(port&0xff))
+	return strings.Join(fields, ",")
 }
 
 // EprtArgument formats |af|address|port| (RFC 2428 §2).

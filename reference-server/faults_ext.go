@@ -43,6 +43,7 @@ const (
 	faultEPSVAllIgnored       = "epsv-all-ignored"        // datachan.go, cmdEPSV
 	faultLPRTFamily501        = "lprt-family-501"         // lprt.go, cmdLPRT
 	faultLPSVPortSwapped      = "lpsv-port-bytes-swapped" // lprt.go, cmdLPSV
+	faultLPRTPortSwapped      = "lprt-port-bytes-swapped" // lprt.go, cmdLPRT
 )
 
 func init() { registerFaults(extFaults...) }
@@ -410,6 +411,10 @@ var extFaults = []Fault{
 	{
 		Name: faultLPSVPortSwapped, Group: "data-connection", RFC: "1639:3", Commands: []string{"LPSV"}, check: true,
 		Description: "LPSV's 228 gives the port's two bytes in the wrong order",
+	},
+	{
+		Name: faultLPRTPortSwapped, Group: "data-connection", RFC: "1639:2", Commands: []string{"LPRT"}, check: true,
+		Description: "LPRT reads the port's two bytes in the wrong order, so the server connects to another port",
 	},
 	{
 		Name: faultLPRTFamily501, Group: "data-connection", RFC: "1639:4", Commands: []string{"LPRT"}, check: true,

@@ -47,6 +47,7 @@ func TestExtensionFaults(t *testing.T) {
 		"opts-mode-z-accepts-any":    {{"OPTS MODE Z BLOCKSIZE 1", 200, ""}},
 		"lprt-family-501":            append(login, step{"LPRT 16,4,1,2,3,4,2,1,1", 501, ""}),
 		"lprt-malformed-200":         append(login, step{"LPRT 4,4,1", 200, ""}),
+		"lprt-port-bytes-swapped":    append(login, step{"LPRT 4,4,127,0,0,1,2,23,112", 200, ""}, step{"STAT", 211, "127.0.0.1:28695"}),
 	}
 	for name, steps := range cases {
 		t.Run(name, func(t *testing.T) {

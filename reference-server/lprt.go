@@ -84,6 +84,9 @@ func cmdLPRT(s *session, arg string) {
 	case err != nil:
 		s.reply(codeBadArguments, "LPRT: %v.", err)
 	default:
+		if s.srv.faults.has(faultLPRTPortSwapped) {
+			port = port&0xFF<<8 | port>>8
+		}
 		s.setActive(ip, port, codeBadArguments)
 	}
 }

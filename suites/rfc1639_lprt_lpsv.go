@@ -84,6 +84,30 @@ var _ = Describe("RFC 1639 FTP Operation Over Big Address Records (LPRT, LPSV)",
 	})
 
 	Scenario(Spec{
+		ID:       "LPRT-003",
+		Title:    "LPRT with the client's own long address is accepted, and a transfer runs to that address and port",
+		Commands: []string{"LPRT", "RETR"},
+		Codes:    []int{150, 226},
+		Section:  "1639:2",
+		Quote:    "The LPRT command allows users to specify a \"long\" address for the transport connection over which data are transferred.",
+		Level:    Must,
+		Feature:  "LPRT",
+		Writes:   true,
+	}, func(s *S) {
+		c := s.Login()
+		data := []byte("moved over a long active address")
+		put(s, c, s.Path("long.txt"), data)
+		d, r := c.Data(LPRT)
+		// RFC 1639 names no success code; PORT's is 200 (RFC 959 §4.1.2), and any 2yz is a success.
+		Expect(d).NotTo(BeNil(), "LPRT %s must be accepted: it is the client's own address (got %s)", LprtArgument(c.LocalAddr().IP, 0), r)
+		defer d.Close()
+		s.Prefer(r, 200)
+		t := d.Run("RETR "+s.Path("long.txt"), nil, false)
+		Expect(t).To(HaveReplyCode(226, 250), "the end of RETR over the LPRT data connection")
+		expectSameBytes(t.Data, data, "RETR to the LPRT address")
+	})
+
+	Scenario(Spec{
 		ID:       "LPRT-001",
 		Title:    "LPRT with an address family the server does not support answers 521 with the families it supports",
 		Commands: []string{"LPRT"},
