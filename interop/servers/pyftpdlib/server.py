@@ -9,10 +9,13 @@ import sys
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
-# A thread per session: the default FTPServer runs every session in one loop, where one that
+# A process per session: the default FTPServer runs every session in one loop, where one that
 # blocks (a TLS handshake, a reset data connection) holds the others' replies up, and the
-# suite's parallel scenarios then time out for reasons that are not theirs.
-from pyftpdlib.servers import ThreadedFTPServer
+# suite's parallel scenarios then time out for reasons that are not theirs. Not a thread per
+# session either: pyftpdlib's CWD changes the process's working directory and back
+# (os.getcwd, os.chdir), so with threads one session's RMD of a scratch directory that another
+# thread has just entered makes that CWD raise FileNotFoundError and drop its connection.
+from pyftpdlib.servers import MultiprocessFTPServer
 
 
 def main():
@@ -47,7 +50,7 @@ def main():
     handler.passive_ports = range(int(lo), int(hi) + 1)
     handler.timeout = 600
 
-    server = ThreadedFTPServer(("127.0.0.1", a.port), handler)
+    server = MultiprocessFTPServer(("127.0.0.1", a.port), handler)
     server.max_cons = 256
     server.max_cons_per_ip = 0
     server.serve_forever()
