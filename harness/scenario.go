@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -325,6 +326,11 @@ func (s *S) LoginAs(t Target, user, password, account string) *Conn {
 	return c
 }
 
+// ErrLoginRefused is a login the target refused with 530 ("Not logged in", RFC 959 §4.2.2) to
+// USER, PASS or ACCT: the credentials are wrong, or the account is not let in. The runner
+// stops on it at once.
+var ErrLoginRefused = errors.New("the target refused the login")
+
 // Login runs USER, PASS and, if asked, ACCT (RFC 959 §6 login diagram).
 func (c *Conn) Login(user, password, account string) error {
 	r, err := c.TryCmd("USER %s", user)
@@ -347,7 +353,11 @@ func (c *Conn) Login(user, password, account string) error {
 		}
 	}
 	if r.Code != 230 && r.Code != 202 {
-		return fmt.Errorf("login as %s failed: %s (to %s)", user, r, r.Command)
+		err := fmt.Errorf("login as %s failed: %s (to %s)", user, r, maskSecret(r.Command))
+		if r.Code == 530 {
+			err = fmt.Errorf("%w: %w", ErrLoginRefused, err)
+		}
+		return err
 	}
 	c.protectAfterLogin() // PBSZ 0, PROT P under --tls (tls.go)
 	return nil

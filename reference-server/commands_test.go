@@ -33,8 +33,8 @@ func TestEveryLoginCommandIsRefusedBeforeLogin(t *testing.T) {
 	noRow530 := map[string]int{"PWD": 550, "XPWD": 550, "SIZE": 550, "MDTM": 550, "EPRT": 501, "EPSV": 501, "LPRT": 501, "LPSV": 501}
 	ts := startServer(t, nil)
 	c, _ := dial(t, ts.addr)
-	for _, name := range buildCommands().names() {
-		cmd := buildCommands()[name]
+	for _, name := range ts.srv.table.names() {
+		cmd := ts.srv.table[name]
 		if !cmd.login || cmd.handler == nil {
 			continue
 		}
@@ -55,8 +55,8 @@ func TestEveryLoginCommandIsRefusedBeforeLogin(t *testing.T) {
 func TestArgumentRules501(t *testing.T) {
 	ts := startServer(t, nil)
 	c := login(t, ts.addr)
-	for _, name := range buildCommands().names() {
-		cmd := buildCommands()[name]
+	for _, name := range ts.srv.table.names() {
+		cmd := ts.srv.table[name]
 		if cmd.handler == nil || name == "QUIT" || name == "REIN" || name == "USER" {
 			continue
 		}

@@ -96,10 +96,6 @@ func cmdRMD(s *session, arg string) {
 // SMNT (RFC 959 §4.1.1) mounts a configured file system: 250; 550 for an unknown one; 502 when
 // none is configured. "SMNT ~" returns to the home. Login and transfer parameters stay.
 func cmdSMNT(s *session, arg string) {
-	if len(s.srv.mounts) == 0 {
-		s.reply(codeNotImplemented, "SMNT not implemented: no file systems to mount.")
-		return
-	}
 	if arg == "~" {
 		fs, err := s.srv.root.OpenRoot(rel(s.home))
 		if err != nil {

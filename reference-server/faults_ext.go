@@ -48,6 +48,16 @@ const (
 
 func init() { registerFaults(extFaults...) }
 
+// faultySwap is the port with its two bytes swapped (lpsv-port-bytes-swapped,
+// lprt-port-bytes-swapped); where both bytes are the same, the port next to it, so that the
+// fault always names another port.
+func faultySwap(port int) int {
+	if swapped := port&0xFF<<8 | port>>8; swapped != port {
+		return swapped
+	}
+	return port ^ 1
+}
+
 var extFaults = []Fault{
 	// FEAT (RFC 2389 §3).
 	{
@@ -410,11 +420,11 @@ var extFaults = []Fault{
 	// LPRT and LPSV (RFC 1639).
 	{
 		Name: faultLPSVPortSwapped, Group: "data-connection", RFC: "1639:3", Commands: []string{"LPSV"}, check: true,
-		Description: "LPSV's 228 gives the port's two bytes in the wrong order",
+		Description: "LPSV's 228 gives the port's two bytes in the wrong order (the next port where they are the same)",
 	},
 	{
 		Name: faultLPRTPortSwapped, Group: "data-connection", RFC: "1639:2", Commands: []string{"LPRT"}, check: true,
-		Description: "LPRT reads the port's two bytes in the wrong order, so the server connects to another port",
+		Description: "LPRT reads the port's two bytes in the wrong order (the next port where they are the same), so the server connects to another port",
 	},
 	{
 		Name: faultLPRTFamily501, Group: "data-connection", RFC: "1639:4", Commands: []string{"LPRT"}, check: true,

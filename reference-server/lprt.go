@@ -85,7 +85,7 @@ func cmdLPRT(s *session, arg string) {
 		s.reply(codeBadArguments, "LPRT: %v.", err)
 	default:
 		if s.srv.faults.has(faultLPRTPortSwapped) {
-			port = port&0xFF<<8 | port>>8
+			port = faultySwap(port)
 		}
 		s.setActive(ip, port, codeBadArguments)
 	}
@@ -102,7 +102,7 @@ func cmdLPSV(s *session, _ string) {
 		return
 	}
 	if s.srv.faults.has(faultLPSVPortSwapped) {
-		port = port&0xFF<<8 | port>>8
+		port = faultySwap(port)
 	}
 	s.reply(codeLongPassive, "Entering Long Passive Mode (%s)", longAddress(ip, port))
 }

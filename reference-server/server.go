@@ -104,6 +104,11 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s.pasvLo, s.pasvHi, _ = parsePortRange(cfg.PassivePorts)
 	s.table = buildCommands()
+	if len(cfg.Mounts) == 0 {
+		// Without file systems to mount SMNT is not implemented at this site: 502 to every
+		// form of it (RFC 959 §4.2's general rules), and HELP says so.
+		s.table["SMNT"].handler = nil
+	}
 	for _, f := range faults.tableHooks {
 		f(s.table)
 	}

@@ -166,6 +166,19 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// Wrong credentials are a configuration error, said once, not a failure of every scenario.
+func TestRefusedLoginExit2(t *testing.T) {
+	target := fakeServerReplying(t, map[string]string{"USER": "331 password please", "PASS": "530 Login incorrect."})
+	target.Password = "wrong-secret"
+	code, _, stderr := runCmd(t, "--target", targetURL(target), "--report-dir", t.TempDir())
+	if code != exitUsage || !strings.Contains(stderr, "530 Login incorrect.") || !strings.Contains(stderr, "check the user and password") {
+		t.Fatalf("exit %d, want %d, with the refusal and a hint; stderr %q", code, exitUsage, stderr)
+	}
+	if strings.Contains(stderr, "wrong-secret") {
+		t.Errorf("the password is in the message: %q", stderr)
+	}
+}
+
 func TestUnreachableTargetExit3Quickly(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -95,6 +95,11 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	info.Greeting = greeting
 	survey, err := surveyTarget(s.Target, s.ReplyTimeout)
+	if errors.Is(err, harness.ErrLoginRefused) {
+		// Every scenario would fail the same way: say it once, as the configuration error it is.
+		fmt.Fprintf(stderr, "ftpconform: target %s: %v; check the user and password of the target URL\n", s.Target, err)
+		return exitUsage
+	}
 	if err != nil {
 		// The scenarios will say what is wrong; the reports only lack SYST and FEAT.
 		fmt.Fprintf(stderr, "ftpconform: asking the target about itself (SYST, FEAT): %v\n", err)
