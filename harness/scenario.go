@@ -333,6 +333,13 @@ var ErrLoginRefused = errors.New("the target refused the login")
 
 // Login runs USER, PASS and, if asked, ACCT (RFC 959 §6 login diagram).
 func (c *Conn) Login(user, password, account string) error {
+	if c.sec.auto && !c.tls && c.target.TLS == TLSExplicit {
+		// A connection the run protects (--tls explicit) that is in the clear again (after
+		// REIN, RFC 4217 §13) logs in over TLS, as it did the first time.
+		if err := c.StartTLS(); err != nil {
+			return err
+		}
+	}
 	r, err := c.TryCmd("USER %s", user)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ import (
 // The client tests drive the reference server as a user would: the program bin/refftpd, started
 // with a config file, on a loopback port, and real clients against it.
 
-// refftpdEnv names a refftpd binary to use instead of building one (e.g. FTPCONFORM_REFFTPD=bin/refftpd).
+// refftpdEnv names a refftpd binary to use instead of building one (an absolute path: FTPCONFORM_REFFTPD=$PWD/bin/refftpd; go test runs in interop/).
 const refftpdEnv = "FTPCONFORM_REFFTPD"
 
 // clientDeadline bounds each run of an external client.

@@ -64,7 +64,7 @@ func newFlagSet(o *options) (*flag.FlagSet, *harness.Flags) {
 	fs.Var((*stringList)(&o.focus), "focus", "run only scenarios whose text matches the regular expression `RE` (repeatable)")
 	fs.Var((*stringList)(&o.skip), "skip", "do not run scenarios whose text matches the regular expression `RE` (repeatable)")
 	fs.StringVar(&o.labelFilter, "label-filter", "", "run only scenarios whose labels match the ginkgo label filter `EXPR`, e.g. 'cmd: containsAny {RETR, STOR}'")
-	fs.BoolVar(&o.list, "list", false, "list the scenarios (ID, level, title, labels) and exit")
+	fs.BoolVar(&o.list, "list", false, "list the scenarios (ID, level, title, labels, RFC section and quoted requirement) and exit")
 	fs.StringVar(&o.explain, "explain", "", "print one scenario (`ID`) with its RFC section and requirement, and exit")
 	fs.BoolVar(&o.cleanup, "cleanup", false, "remove what interrupted earlier runs left in the target's scratch directory ("+harness.ScratchPrefix+"*), and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")

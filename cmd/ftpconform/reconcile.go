@@ -1,8 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ftpconform/ftpconform/harness"
 	"github.com/ftpconform/ftpconform/reports"
@@ -65,7 +65,10 @@ func reconcile(p plan, outcomes []outcome) types.Report {
 			if why == "" {
 				why = "its worker finished without running it"
 			}
-			r.Failure = types.Failure{Message: fmt.Sprintf("not run: %s", why), Location: s.spec.LeafNodeLocation}
+			if !strings.HasPrefix(why, "not run: ") { // the workers' problems say it already
+				why = "not run: " + why
+			}
+			r.Failure = types.Failure{Message: why, Location: s.spec.LeafNodeLocation}
 		}
 		final.SpecReports = append(final.SpecReports, r)
 	}
