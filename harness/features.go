@@ -174,12 +174,13 @@ func (s *S) Offered(name string, r Reply) {
 	}
 }
 
-// Declined skips the scenario when the target answered the command it checks with a transient
-// negative reply (4yz): §5.4 lets a server decline so (ProFTPD answers APPE "451 Append/Restart
-// not permitted" unless configured otherwise), and the rule cannot be checked on a declined
-// action. A scenario calls it only where every 4yz of the command's row is such a refusal.
-func (s *S) Declined(r Reply) {
-	if r.Class() == 4 {
+// Declined skips the scenario when the target answered the command it checks with one of the
+// refusals given (4yz codes of the command's §5.4 row that mean "not now, not here", such as
+// 450, 451, 452): §5.4 lets a server decline so (ProFTPD answers APPE "451 Append/Restart not
+// permitted" unless configured otherwise), and the rule cannot be checked on a declined action.
+// A data connection failure (425, 426) is no such refusal and is left to the scenario.
+func (s *S) Declined(r Reply, refusals ...int) {
+	if slices.Contains(refusals, r.Code) {
 		ginkgo.Skip(fmt.Sprintf("declined: %s answered %s (a transient negative reply, which RFC 959 §5.4 allows), so the rule could not be checked", r.Command, r), 1)
 	}
 }

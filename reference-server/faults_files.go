@@ -1,7 +1,9 @@
 package refserver
 
 import (
+	"context"
 	"io"
+	"net"
 	"os"
 	"path"
 	"slices"
@@ -553,4 +555,27 @@ func (t *faultTruncatingWriter) Write(p []byte) (int, error) {
 		t.left -= keep
 	}
 	return len(p), nil
+}
+
+// ctxConn fails every read and write once ctx is done (abor-data-left-open): the transfer stops
+// at the abort without its connection being closed. Inside deadlineConn, the check comes after
+// the deadline is set, so an abort between the two still interrupts the call (transfer.run
+// sets a past deadline then).
+type ctxConn struct {
+	net.Conn
+	ctx context.Context
+}
+
+func (c ctxConn) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
+}
+
+func (c ctxConn) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
 }

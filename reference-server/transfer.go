@@ -164,7 +164,11 @@ func (x *transfer) run(conn net.Conn, setup dataSetup, prot *tls.Config, move fu
 		}
 		plain.Close()
 	})
-	err := move(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
+	moving := conn
+	if leaveOpen {
+		moving = ctxConn{Conn: conn, ctx: x.ctx}
+	}
+	err := move(x, deadlineConn{Conn: moving, timeout: s.srv.cfg.DataTimeout.D()})
 	interrupted := !stop() || err != nil || x.aborted.Load()
 	x.kept = !interrupted && s.srv.cfg.KeepDataConnection && x.params.mode != modeStream && x.keepOpen(plain)
 	switch {

@@ -77,6 +77,7 @@ const (
 	labelWrites  = "writes"
 	labelSerial  = "serial"
 	labelSlow    = "slow"
+	labelFails   = "fails-logins"
 )
 
 // LabelValues returns the values of the key:value labels with the given key.
@@ -106,13 +107,15 @@ func specFromLabels(labels []string) harness.Spec {
 		k, v, ok := strings.Cut(l, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok {
-			switch strings.ToLower(l) { // ginkgo itself adds "Serial" to Serial specs
+			switch l { // not ginkgo's own "Serial": FailsLogins specs carry it too
 			case labelWrites:
 				s.Writes = true
 			case labelSerial:
 				s.Serial = true
 			case labelSlow:
 				s.Slow = true
+			case labelFails:
+				s.FailsLogins = true
 			}
 			continue
 		}

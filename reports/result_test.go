@@ -103,13 +103,18 @@ func TestSpecFromLabels(t *testing.T) {
 	spec := types.SpecReport{
 		LeafNodeType:   types.NodeTypeIt,
 		LeafNodeText:   "MODE-007: MODE Z compresses",
-		LeafNodeLabels: []string{"id:MODE-007", "cmd:MODE", "cmd:RETR", "code:200", "code:226", "deflate:3.4", "rfc959:5.4", "level:MAY", "feature:MODE-Z", "cond:quota", "writes", "Serial", "slow"},
+		LeafNodeLabels: []string{"id:MODE-007", "cmd:MODE", "cmd:RETR", "code:200", "code:226", "deflate:3.4", "rfc959:5.4", "level:MAY", "feature:MODE-Z", "cond:quota", "writes", "serial", "Serial", "slow"},
 	}
 	s := SpecOf(spec)
 	if s.ID != "MODE-007" || !slices.Equal(s.Commands, []string{"MODE", "RETR"}) || !slices.Equal(s.Codes, []int{200, 226}) ||
 		s.Section != "deflate:3.4" || !slices.Equal(s.Also, []string{"959:5.4"}) || s.Level != harness.May ||
 		s.Feature != "MODE-Z" || s.Condition != "quota" || !s.Writes || !s.Serial || !s.Slow || s.Title != "MODE Z compresses" {
 		t.Errorf("SpecOf = %+v", s)
+	}
+	// ginkgo's own "Serial" label is on FailsLogins specs too: only ours say which.
+	spec.LeafNodeLabels = []string{"id:PASS-002", "cmd:PASS", "rfc959:5.4", "level:MUST", "fails-logins", "Serial"}
+	if s := SpecOf(spec); s.Serial || !s.FailsLogins {
+		t.Errorf("a FailsLogins spec: %+v", s)
 	}
 }
 

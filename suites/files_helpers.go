@@ -205,11 +205,12 @@ func readAtLeast(s *S, nc net.Conn, n int) {
 // trickle keeps reading a live download slowly in the background, as a client does while it
 // waits for its ABOR to take effect: a server blocked in writing to a client that has stopped
 // reading cannot act on anything, and that would be the client's doing, not the server's. At
-// this rate the rest of a liveSize file takes far longer than a reply timeout, so a server
-// that lets the transfer run on is still caught. The function it returns is for once the
-// replies are in: it reads what the socket buffers still hold at full speed and waits, within
-// a reply timeout, for the end the server's close makes (end of file or reset).
-func trickle(s *S, nc net.Conn) (closed func() error) {
+// this rate the rest of the file takes far longer than a reply timeout. rest is what the
+// client has not read yet. The function it returns is for once the replies are in: it reads
+// what is left at full speed until the server's close (end of file or reset), and fails if the
+// whole file arrived (the transfer was not aborted, it ran to its end), if the connection stayed
+// open a reply timeout after its last byte, or if data still came two reply timeouts later.
+func trickle(s *S, nc net.Conn, rest int) (closed func() error) {
 	const chunk, every = 4 << 10, 10 * time.Millisecond // 400 KiB/s
 	done := make(chan error, 1)
 	hurry := make(chan struct{})
@@ -217,30 +218,39 @@ func trickle(s *S, nc net.Conn) (closed func() error) {
 		buf := make([]byte, chunk)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
+		got := 0
 		for {
 			select {
 			case <-tick.C:
 			case <-hurry:
 			}
 			nc.SetReadDeadline(time.Now().Add(s.ReplyTimeout()))
-			if _, err := io.ReadFull(nc, buf); err != nil {
-				var ne net.Error
-				if errors.As(err, &ne) && ne.Timeout() {
-					done <- fmt.Errorf("the data connection was still open %v after its last byte", s.ReplyTimeout())
-				} else {
-					done <- nil // closed by the server: EOF, a short last read, or a reset
-				}
-				return
+			n, err := io.ReadFull(nc, buf)
+			got += n
+			var ne net.Error
+			switch {
+			case got >= rest:
+				done <- fmt.Errorf("the rest of the file arrived, all %d bytes: the transfer was not aborted", got)
+			case errors.As(err, &ne) && ne.Timeout():
+				done <- fmt.Errorf("the data connection was still open %v after its last byte (%d bytes after the first read)", s.ReplyTimeout(), got)
+			case err != nil:
+				done <- nil // closed by the server: EOF, a short last read, or a reset
+			default:
+				continue
 			}
+			return
 		}
 	}()
 	return func() error {
 		close(hurry)
+		// A silent open connection ends in a read deadline first; only a server still
+		// trickling data itself reaches this bound.
+		bound := 2 * s.ReplyTimeout()
 		select {
 		case err := <-done:
 			return err
-		case <-time.After(s.ReplyTimeout()):
-			return fmt.Errorf("the server was still sending on the data connection %v after its replies", s.ReplyTimeout())
+		case <-time.After(bound):
+			return fmt.Errorf("the server was still sending on the data connection %v after its replies", bound)
 		}
 	}
 }

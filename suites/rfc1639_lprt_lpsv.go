@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"regexp"
@@ -98,8 +99,13 @@ var _ = Describe("RFC 1639 FTP Operation Over Big Address Records (LPRT, LPSV)",
 		data := []byte("moved over a long active address")
 		put(s, c, s.Path("long.txt"), data)
 		d, r := c.Data(LPRT)
+		if r.Code == 521 {
+			// RFC 1639 §4: a server may support other families than this connection's (LPRT-001
+			// checks the form of the 521).
+			Skip(fmt.Sprintf("LPRT for this connection's address family was answered %s (RFC 1639 §4 allows it)", r))
+		}
 		// RFC 1639 names no success code; PORT's is 200 (RFC 959 §4.1.2), and any 2yz is a success.
-		Expect(d).NotTo(BeNil(), "LPRT %s must be accepted: it is the client's own address (got %s)", LprtArgument(c.LocalAddr().IP, 0), r)
+		Expect(d).NotTo(BeNil(), "%s must be accepted: it is the client's own address (got %s)", r.Command, r)
 		defer d.Close()
 		s.Prefer(r, 200)
 		t := d.Run("RETR "+s.Path("long.txt"), nil, false)

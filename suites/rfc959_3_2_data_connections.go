@@ -184,9 +184,10 @@ func listenDefaultPort(s *S) (*Conn, net.Listener) {
 			s.Defer(func() { ln.Close() })
 			return c, ln
 		}
-		c.Discard()
 		if !errors.Is(err, syscall.EADDRINUSE) || try == 5 {
+			c.Close()
 			Fail(setupStep("listening on the default data port %s: %v", c.LocalAddr(), err))
 		}
+		c.Discard()
 	}
 }

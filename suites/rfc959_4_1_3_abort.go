@@ -64,9 +64,10 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: ABOR", func() {
 		{"ABOR-002", "RETR", "ABOR during a download, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
 			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally. The server then sends a 226 reply, indicating that the abort command was successfully processed.",
 			func(s *S, c *Conn) func() error {
-				d, _ := liveDownload(s, c, "aborted-download.bin")
-				readAtLeast(s, d.NetConn(), 64<<10)
-				return trickle(s, d.NetConn())
+				d, data := liveDownload(s, c, "aborted-download.bin")
+				const first = 64 << 10
+				readAtLeast(s, d.NetConn(), first)
+				return trickle(s, d.NetConn(), len(data)-first)
 			}, "the download was under way (150 sent, the client had read 64 KiB of a larger file and reads on, slowly)"},
 		{"ABOR-004", "STOR", "ABOR during an upload, after Telnet IP and Synch: the transfer ends with 426, then ABOR gets 226, and the data connection is closed",
 			"In the second case, the server aborts the FTP service in progress and closes the data connection, returning a 426 reply to indicate that the service request terminated abnormally. The server then sends a 226 reply, indicating that the abort command was successfully processed.",

@@ -354,7 +354,7 @@ var _ = Describe("RFC 959 §4.1.3 FTP service commands: transfers", func() {
 		c := s.Login()
 		put(s, c, p, old)
 		t := c.Store(kindFor(s, c), more, "APPE %s", p)
-		s.Declined(t.First())
+		s.Declined(t.First(), 450, 451, 452)
 		Expect(t).To(HaveReplyCode(226, 250))
 		want := append(bytes.Clone(old), more...)
 		expectSameBytes(download(s, c, p), want, "the file must hold the old %s followed by the appended %s", fingerprint(old), fingerprint(more))

@@ -186,15 +186,14 @@ var _ = Describe("RFC 959 §4.2 FTP replies", func() {
 	})
 
 	Scenario(Spec{
-		ID:          "ACCT-004",
-		Title:       "ACCT where no account is needed still gets a positive completion (202 superfluous, or 230)",
-		Commands:    []string{"ACCT"},
-		Codes:       []int{202, 230},
-		Section:     "959:4.2",
-		Also:        []string{"959:4.1.1", "959:5.4"},
-		Quote:       "If the command is not implemented by a particular Server-FTP process because it has no relevance to that computer system, for example ALLO at a TOPS20 site, a Positive Completion reply is still desired so that the simple User-process knows it can proceed with its course of action.",
-		Level:       Should,
-		FailsLogins: true,
+		ID:       "ACCT-004",
+		Title:    "ACCT where no account is needed still gets a positive completion (202 superfluous, or 230)",
+		Commands: []string{"ACCT"},
+		Codes:    []int{202, 230},
+		Section:  "959:4.2",
+		Also:     []string{"959:4.1.1", "959:5.4"},
+		Quote:    "If the command is not implemented by a particular Server-FTP process because it has no relevance to that computer system, for example ALLO at a TOPS20 site, a Positive Completion reply is still desired so that the simple User-process knows it can proceed with its course of action.",
+		Level:    Should,
 	}, func(s *S) {
 		c := s.Login()
 		r := c.Cmd("ACCT ftpconform")

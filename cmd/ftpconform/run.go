@@ -97,7 +97,7 @@ func conformance(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	survey, err := surveyTarget(s.Target, s.ReplyTimeout)
 	if errors.Is(err, harness.ErrLoginRefused) {
 		// Every scenario would fail the same way: say it once, as the configuration error it is.
-		fmt.Fprintf(stderr, "ftpconform: target %s: %v; check the user and password of the target URL\n", s.Target, err)
+		fmt.Fprintf(stderr, "ftpconform: target %s: %v; check the user and password of the target URL (and --tls, if the server wants TLS before a login)\n", s.Target, err)
 		return exitUsage
 	}
 	if err != nil {
