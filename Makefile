@@ -132,6 +132,7 @@ bench:
 # differently: what depends on timing or on a neighbour shows up as a changed verdict or code.
 SOAK_RUNS ?= 10
 soak: bin/ftpconform
+	@mkdir -p '$(TEST_REPORT_DIR)'
 	@for i in $$(seq 1 $(SOAK_RUNS)); do \
 		echo "--- soak run $$i of $(SOAK_RUNS)"; \
 		bin/ftpconform $(REFERENCE_ARGS) --report-dir '$(TEST_REPORT_DIR)/soak' --baseline $(BASELINE) $(ARGS) > '$(TEST_REPORT_DIR)/soak.log' 2>&1 \

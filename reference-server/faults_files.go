@@ -1,7 +1,6 @@
 package refserver
 
 import (
-	"context"
 	"io"
 	"net"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Faults of the FTP service commands (RFC 959 §4.1.3) and of the rename and restart sequences
@@ -28,7 +29,7 @@ const (
 	faultNLSTLongForm     = "nlst-long-form"          // listing.go, sendListing
 	faultListMissingEmpty = "listing-missing-empty"   // listing.go, sendListing
 	faultListFollowsType  = "listing-follows-type"    // listing.go, sendListing
-	faultAborDataOpen     = "abor-data-left-open"     // transfer.go, transfer.run
+	faultAborDataOpen     = "abor-data-left-open"     // transfer.go, transfer.run (leftOpenOnAbort)
 )
 
 // faultStoredBytes is what stor-truncates-upload keeps of an upload.
@@ -557,25 +558,40 @@ func (t *faultTruncatingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ctxConn fails every read and write once ctx is done (abor-data-left-open): the transfer stops
-// at the abort without its connection being closed. Inside deadlineConn, the check comes after
-// the deadline is set, so an abort between the two still interrupts the call (transfer.run
-// sets a past deadline then).
-type ctxConn struct {
+// leftOpenOnAbort is a data connection under abor-data-left-open: closed because of an abort,
+// it stops the transfer (every read and write fails from then on, and a past deadline ends
+// one in progress) but stays open for linger. Any other close is a real one: in stream mode
+// the close is the end of the file.
+type leftOpenOnAbort struct {
 	net.Conn
-	ctx context.Context
+	aborted func() bool
+	linger  time.Duration
+	stopped atomic.Bool
 }
 
-func (c ctxConn) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+func (c *leftOpenOnAbort) Close() error {
+	if !c.aborted() {
+		return c.Conn.Close()
+	}
+	if !c.stopped.Swap(true) {
+		c.Conn.SetDeadline(time.Now())
+		time.AfterFunc(c.linger, func() { c.Conn.Close() })
+	}
+	return nil
+}
+
+// Read and Write check after the caller (deadlineConn) has set its deadline, so an abort
+// between the two still ends the call.
+func (c *leftOpenOnAbort) Read(p []byte) (int, error) {
+	if c.stopped.Load() {
+		return 0, net.ErrClosed
 	}
 	return c.Conn.Read(p)
 }
 
-func (c ctxConn) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+func (c *leftOpenOnAbort) Write(p []byte) (int, error) {
+	if c.stopped.Load() {
+		return 0, net.ErrClosed
 	}
 	return c.Conn.Write(p)
 }

@@ -150,32 +150,20 @@ func (x *transfer) run(conn net.Conn, setup dataSetup, prot *tls.Config, move fu
 	if !x.secureData(&conn, prot) {
 		return // 522 (tls_data.go)
 	}
+	if s.srv.faults.has(faultAborDataOpen) {
+		conn = &leftOpenOnAbort{Conn: conn, aborted: x.aborted.Load, linger: s.srv.cfg.DataTimeout.D()}
+	}
 	// A data fault acts on the data, inside TLS; a kept-open connection goes to the next
 	// transfer without it.
 	plain := conn
 	if setup.wrap != nil {
 		conn = setup.wrap(conn)
 	}
-	leaveOpen := s.srv.faults.has(faultAborDataOpen)
-	stop := context.AfterFunc(x.ctx, func() {
-		if leaveOpen && x.aborted.Load() {
-			plain.SetDeadline(time.Now()) // the transfer stops, the connection stays
-			return
-		}
-		plain.Close()
-	})
-	moving := conn
-	if leaveOpen {
-		moving = ctxConn{Conn: conn, ctx: x.ctx}
-	}
-	err := move(x, deadlineConn{Conn: moving, timeout: s.srv.cfg.DataTimeout.D()})
+	stop := context.AfterFunc(x.ctx, func() { plain.Close() })
+	err := move(x, deadlineConn{Conn: conn, timeout: s.srv.cfg.DataTimeout.D()})
 	interrupted := !stop() || err != nil || x.aborted.Load()
 	x.kept = !interrupted && s.srv.cfg.KeepDataConnection && x.params.mode != modeStream && x.keepOpen(plain)
-	switch {
-	case x.kept:
-	case leaveOpen && x.aborted.Load():
-		time.AfterFunc(s.srv.cfg.DataTimeout.D(), func() { plain.Close() })
-	default:
+	if !x.kept {
 		conn.Close()
 	}
 	code, text := x.outcome(err, okText())

@@ -81,11 +81,16 @@ func storeRaw(s *S, c *Conn, d *Data, command string, wire []byte) (marks []Repl
 // reply timeout without data.
 func closedByServer(s *S, nc net.Conn) error {
 	n, err := io.Copy(io.Discard, readerOf(s, nc))
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if timedOut(err) {
 		return fmt.Errorf("the data connection was still open %v after the last of its %d further bytes", s.ReplyTimeout(), n)
 	}
 	return nil
+}
+
+// timedOut reports whether err is a read or write deadline passing.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // ---- block mode (RFC 959 §3.4.2) ----
@@ -135,6 +140,24 @@ func (f *framed) eor() {
 	f.EORs++
 }
 
+// marker records a restart marker at the current offset of the data.
+func (f *framed) marker(p []byte) {
+	f.Markers = append(f.Markers, marker{Text: string(p), Offset: len(f.Data)})
+}
+
+// descriptor applies the suspect, end-of-record and end-of-file bits of a block or escape
+// descriptor (RFC 959 §3.4.2) and reports whether the file has ended.
+func (f *framed) descriptor(d byte) (eof bool) {
+	if d&descSuspect != 0 {
+		f.Suspect = true
+	}
+	if d&descEOR != 0 {
+		f.eor()
+	}
+	f.EOF = d&descEOF != 0
+	return f.EOF
+}
+
 // decodeBlocks reads block-mode data up to and including the block that carries EOF. It does
 // not need the connection to close. An error says what was wrong with the framing.
 func decodeBlocks(r io.Reader) (framed, error) {
@@ -153,20 +176,12 @@ func decodeBlocks(r io.Reader) (framed, error) {
 		if desc&^(descEOR|descEOF|descSuspect|descMarker) != 0 {
 			return f, fmt.Errorf("block %d has descriptor %d: bits RFC 959 §3.4.2 does not define", n+1, desc)
 		}
-		switch {
-		case desc&descMarker != 0:
-			f.Markers = append(f.Markers, marker{Text: string(p), Offset: len(f.Data)})
-		default:
+		if desc&descMarker != 0 {
+			f.marker(p)
+		} else {
 			f.add(p)
 		}
-		if desc&descSuspect != 0 {
-			f.Suspect = true
-		}
-		if desc&descEOR != 0 {
-			f.eor()
-		}
-		if desc&descEOF != 0 {
-			f.EOF = true
+		if f.descriptor(desc) {
 			return f, nil
 		}
 	}
@@ -235,16 +250,9 @@ func decodeCompressed(r io.Reader, filler byte) (framed, error) {
 				if err != nil {
 					return f, fmt.Errorf("restart marker: %s", endOf(err))
 				}
-				f.Markers = append(f.Markers, marker{Text: string(p), Offset: len(f.Data)})
+				f.marker(p)
 			}
-			if d&descSuspect != 0 {
-				f.Suspect = true
-			}
-			if d&descEOR != 0 {
-				f.eor()
-			}
-			if d&descEOF != 0 {
-				f.EOF = true
+			if f.descriptor(d) {
 				return f, nil
 			}
 		case b&0x80 == 0:

@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -215,7 +214,7 @@ func trickle(s *S, nc net.Conn, rest int) (closed func() error) {
 	done := make(chan error, 1)
 	hurry := make(chan struct{})
 	go func() {
-		buf := make([]byte, chunk)
+		buf, r := make([]byte, chunk), readerOf(s, nc)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		got := 0
@@ -224,14 +223,12 @@ func trickle(s *S, nc net.Conn, rest int) (closed func() error) {
 			case <-tick.C:
 			case <-hurry:
 			}
-			nc.SetReadDeadline(time.Now().Add(s.ReplyTimeout()))
-			n, err := io.ReadFull(nc, buf)
+			n, err := io.ReadFull(r, buf)
 			got += n
-			var ne net.Error
 			switch {
 			case got >= rest:
 				done <- fmt.Errorf("the rest of the file arrived, all %d bytes: the transfer was not aborted", got)
-			case errors.As(err, &ne) && ne.Timeout():
+			case timedOut(err):
 				done <- fmt.Errorf("the data connection was still open %v after its last byte (%d bytes after the first read)", s.ReplyTimeout(), got)
 			case err != nil:
 				done <- nil // closed by the server: EOF, a short last read, or a reset
